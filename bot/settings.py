@@ -1,0 +1,126 @@
+"""Configuration from the environment (and .env), validated at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from news.errors import InvalidArgument
+from news.schedule import parse_timezone
+from news.urls import is_web_url
+from storage.db import check_database_url
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///newsbot.db"
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(InvalidArgument):
+    """A configuration value that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    admins: frozenset[int] = frozenset()
+    api_url: str = DEFAULT_API_URL
+    timezone: str = "UTC"
+    allow_private_urls: bool = False
+    tick_seconds: float = 60.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read and validate NEWSBOT_* variables; raise ConfigError naming the bad one."""
+        return cls(
+            token=_token(env.get("NEWSBOT_TOKEN", "").strip() or None),
+            database_url=_database_url(env.get("NEWSBOT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
+            admins=_admins(env.get("NEWSBOT_ADMINS", "")),
+            api_url=_api_url(env.get("NEWSBOT_API_URL", "").strip() or DEFAULT_API_URL),
+            timezone=_timezone(env.get("NEWSBOT_TIMEZONE", "").strip() or "UTC"),
+            allow_private_urls=_flag("NEWSBOT_ALLOW_PRIVATE_URLS", env.get("NEWSBOT_ALLOW_PRIVATE_URLS", "")),
+            tick_seconds=_seconds(env.get("NEWSBOT_TICK_SECONDS", "").strip() or "60"),
+            log_level=_log_level(env.get("NEWSBOT_LOG_LEVEL", "").strip() or "INFO"),
+        )
+
+    def require_token(self) -> str:
+        """The bot token, or ConfigError saying how to set it."""
+        if not self.token:
+            raise ConfigError("NEWSBOT_TOKEN is not set: put the token @BotFather gave you in it (or in .env)")
+        return self.token
+
+
+def load_environment(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> dict[str, str]:
+    """The process environment over the values of a .env file in the working directory."""
+    path = dotenv if dotenv is not None else Path.cwd() / ".env"
+    values = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _token(value: str | None) -> str | None:
+    if value is not None and not _TOKEN.match(value):
+        raise ConfigError("NEWSBOT_TOKEN does not look like a bot token (digits, a colon, then letters)")
+    return value
+
+
+def _database_url(value: str) -> str:
+    try:
+        return check_database_url(value)
+    except InvalidArgument as exc:
+        raise ConfigError(f"NEWSBOT_DATABASE_URL: {exc}") from None
+
+
+def _admins(value: str) -> frozenset[int]:
+    ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    bad = [part for part in ids if not part.lstrip("-").isdigit()]
+    if bad:
+        raise ConfigError(f"NEWSBOT_ADMINS must be comma-separated numeric Telegram user ids; bad: {', '.join(bad)}")
+    return frozenset(int(part) for part in ids)
+
+
+def _api_url(value: str) -> str:
+    if not is_web_url(value):
+        raise ConfigError(f"NEWSBOT_API_URL must be an http(s) URL like {DEFAULT_API_URL}, not '{value}'")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        return parse_timezone(value)
+    except InvalidArgument as exc:
+        raise ConfigError(f"NEWSBOT_TIMEZONE: {exc}") from None
+
+
+def _flag(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in _TRUE | _FALSE:
+        raise ConfigError(f"{name} must be 1 or 0 (true/false), not '{value}'")
+    return lowered in _TRUE
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.05 <= seconds <= 3600:
+        raise ConfigError(f"NEWSBOT_TICK_SECONDS must be a number of seconds between 0.05 and 3600, not '{value}'")
+    return seconds
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"NEWSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '{value}'")
+    return level

@@ -1,0 +1,84 @@
+"""Admin commands: manage sources. Anyone else is refused and nothing changes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import Update
+
+from handlers.context import BotContext, reply, user_id
+from handlers.texts import NOT_ADMIN, usage
+from news.errors import NewsbotError
+from news.render import link
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Run the handler only for configured admins; refuse everyone else politely."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> None:
+        if not context.services.is_admin(user_id(update)):
+            logger.info("refused /%s for user %s", handler.__name__, user_id(update))
+            await reply(update, NOT_ADMIN)
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@admin_only
+async def addsource(update: Update, context: BotContext) -> None:
+    """Fetch a feed once and save it with its stories when it reads."""
+    args = context.args or []
+    if not args:
+        await reply(update, usage("addsource"))
+        return
+    name = " ".join(args[1:]).strip() or None
+    try:
+        source, result = await context.services.sources.add(args[0], name)
+    except NewsbotError as exc:
+        await reply(update, f"❌ Cannot add {escape(args[0][:200])}: {escape(str(exc))}")
+        return
+    text = (
+        f"✅ Added source <b>#{source.id}</b> {link(source.name, source.url)}: "
+        f"{result.new} new stor{'y' if result.new == 1 else 'ies'}"
+        f"{f', {result.duplicates} already known' if result.duplicates else ''}."
+    )
+    if result.warning:
+        text += f"\n⚠️ The feed has problems but was read: {escape(result.warning)}"
+    await reply(update, text)
+
+
+@admin_only
+async def removesource(update: Update, context: BotContext) -> None:
+    """Remove a source by id."""
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        await reply(update, usage("removesource"))
+        return
+    try:
+        source = await context.services.sources.remove(int(args[0].lstrip("#")))
+    except NewsbotError as exc:
+        await reply(update, f"❌ {escape(str(exc))}. /sources lists the ids.")
+        return
+    await reply(update, f"✅ Removed source #{source.id} {escape(source.name)}. Its stories stay searchable.")
+
+
+@admin_only
+async def refresh(update: Update, context: BotContext) -> None:
+    """Poll every source now and report what came in."""
+    results = await context.services.sources.refresh_all()
+    if not results:
+        await reply(update, "No sources to refresh. Add one with /addsource &lt;url&gt;.")
+        return
+    lines = [f"<b>Refreshed {len(results)} source{'s' if len(results) != 1 else ''}</b>"]
+    for result in results:
+        outcome = f"❌ {result.error}" if result.error else f"{result.new} new"
+        lines.append(f"#{result.source_id} {escape(result.name)}: {escape(outcome)}")
+    await reply(update, "\n".join(lines))

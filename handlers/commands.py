@@ -1,0 +1,88 @@
+"""Commands for everyone: parse the update, call one service, render, reply."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers.context import BotContext, chat_id, reply, user_id
+from handlers.texts import WELCOME, help_text, usage
+from news.errors import InvalidArgument
+from news.models import SearchPage
+from news.render import render_briefing, render_search, render_sources, render_subscription
+
+logger = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greet the user and point at the main commands."""
+    await reply(update, WELCOME)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands this user may run."""
+    await reply(update, help_text(context.services.is_admin(user_id(update))))
+
+
+async def brief(update: Update, context: BotContext) -> None:
+    """Today's top stories, or those about the topic given."""
+    topic = " ".join(context.args or []).strip()
+    briefing = await context.services.briefs.brief([topic] if topic else [])
+    empty = f"No stories about '{topic}' today." if topic else "No stories in the last day yet."
+    await reply(update, render_briefing(briefing, empty=empty))
+
+
+async def search(update: Update, context: BotContext) -> None:
+    """Ranked search over every stored story, first page."""
+    text = " ".join(context.args or [])
+    try:
+        page = await context.services.briefs.search(text)
+    except InvalidArgument:
+        await reply(update, usage("search"))
+        return
+    await reply(update, render_search(page), reply_markup=paging_keyboard(page))
+
+
+def paging_keyboard(page: SearchPage) -> InlineKeyboardMarkup | None:
+    """Prev / page x of y / Next buttons; callback data carries only the page number."""
+    if page.pages <= 1:
+        return None
+    row = []
+    if page.page > 1:
+        row.append(InlineKeyboardButton("‹ Prev", callback_data=f"search:{page.page - 1}"))
+    row.append(InlineKeyboardButton(f"{page.page} / {page.pages}", callback_data="search:noop"))
+    if page.page < page.pages:
+        row.append(InlineKeyboardButton("Next ›", callback_data=f"search:{page.page + 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+async def subscribe(update: Update, context: BotContext) -> None:
+    """Create or change this chat's daily digest, or show it when given no arguments."""
+    try:
+        subscription, changed = await context.services.subscriptions.subscribe(chat_id(update), context.args or [])
+    except InvalidArgument as exc:
+        await reply(update, f"{escape(str(exc))}\n{usage('subscribe')}")
+        return
+    prefix = "✅ Subscribed. " if changed else ""
+    await reply(update, prefix + render_subscription(subscription))
+
+
+async def unsubscribe(update: Update, context: BotContext) -> None:
+    """Stop this chat's daily digest."""
+    stopped = await context.services.subscriptions.unsubscribe(chat_id(update))
+    text = "✅ Unsubscribed: no more daily digests here." if stopped else "This chat had no daily digest."
+    await reply(update, text)
+
+
+async def digest(update: Update, context: BotContext) -> None:
+    """Today's digest for this chat, now."""
+    briefing = await context.services.digests.preview(chat_id(update))
+    for message in context.services.digests.render(briefing):
+        await reply(update, message)
+
+
+async def sources(update: Update, context: BotContext) -> None:
+    """The sources the bot reads, with their health."""
+    await reply(update, render_sources(await context.services.sources.list()))

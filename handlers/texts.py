@@ -1,0 +1,59 @@
+"""Fixed texts: help, usage lines, refusals."""
+
+from __future__ import annotations
+
+from html import escape
+
+from news.query import USAGE as SEARCH_USAGE
+from news.schedule import TIME_FORM, ZONE_FORM
+
+WELCOME = (
+    "👋 <b>Hello! I am newsbot.</b>\n"
+    "I read news feeds and tell you the day's stories, each told once with every source that covered it.\n\n"
+    "Try /brief for today's top stories, /search &lt;words&gt; to find a story, "
+    "or /subscribe to get a daily digest. /help lists everything."
+)
+USER_COMMANDS: list[tuple[str, str, str]] = [
+    ("start", "", "Introduction"),
+    ("help", "", "What I can do"),
+    ("brief", "[topic]", "Today's top stories, or those about a topic"),
+    ("search", "<query>", "Search every stored story"),
+    ("subscribe", "[HH:MM] [time zone] [topics]", "Daily digest at your time"),
+    ("unsubscribe", "", "Stop the daily digest"),
+    ("digest", "", "Today's digest now, as a preview"),
+    ("sources", "", "The feeds I read"),
+]
+ADMIN_COMMANDS: list[tuple[str, str, str]] = [
+    ("addsource", "<url> [name]", "Add a feed (fetched once first)"),
+    ("removesource", "<id>", "Remove a feed (its stories stay)"),
+    ("refresh", "", "Poll every feed now"),
+]
+USAGE = {name: f"/{name} {args}".strip() for name, args, _ in USER_COMMANDS + ADMIN_COMMANDS}
+USAGE["search"] = SEARCH_USAGE
+USAGE["subscribe"] = (
+    "/subscribe [HH:MM] [time zone] [topics] - time as {time}; zone as {zone}. "
+    "Example: /subscribe 07:30 Europe/Kyiv greenland"
+).format(time=TIME_FORM, zone=ZONE_FORM)
+NOT_ADMIN = "Sorry, only the bot's admins can do that. Nothing was changed."
+FAILURE = "Sorry, something went wrong on my side. The admins have the details in the log; please try again later."
+
+
+def help_text(is_admin: bool) -> str:
+    """The /help reply: every command with its arguments and purpose."""
+    lines = ["<b>What I can do</b>"]
+    lines += [_command_line(name, args, about) for name, args, about in USER_COMMANDS]
+    if is_admin:
+        lines += ["", "<b>Admin commands</b>"]
+        lines += [_command_line(name, args, about) for name, args, about in ADMIN_COMMANDS]
+    lines += ["", "Search tips: " + escape(SEARCH_USAGE)]
+    return "\n".join(lines)
+
+
+def _command_line(name: str, args: str, about: str) -> str:
+    shown = f" {args}" if args else ""
+    return f"/{name}{escape(shown)} - {escape(about)}"
+
+
+def usage(name: str) -> str:
+    """A command's usage line, HTML-escaped."""
+    return "Usage: " + escape(USAGE[name])

@@ -1,0 +1,33 @@
+"""Domain errors: every layer translates its failures into these."""
+
+
+class NewsbotError(Exception):
+    """Base of every error the bot reports to a user in words."""
+
+
+class FeedError(NewsbotError):
+    """A document that cannot be read as a feed or story file."""
+
+
+class FetchError(NewsbotError):
+    """A source that could not be fetched (network, HTTP status, size, scheme)."""
+
+
+class SourceExistsError(NewsbotError):
+    """A source with the same URL is already registered."""
+
+
+class SourceNotFoundError(NewsbotError):
+    """No source has the given id."""
+
+
+class InvalidArgument(NewsbotError):
+    """A command argument that is not in the expected form."""
+
+
+class DeliveryError(NewsbotError):
+    """A message that could not be delivered; permanent when retrying cannot help (blocked, kicked)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent

@@ -1,0 +1,144 @@
+"""Feed documents (RSS, Atom, JSON Feed, plain-text story files) into entries."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from news.errors import FeedError
+from news.htmltext import clean_space, html_to_text
+from news.models import Entry, ParsedFeed
+
+_BLOCK_GAP = re.compile(r"\n[ \t]*\n[ \t]*\n+")
+_HEADLINE_MAX = 160
+_TITLE_MAX = 110
+
+
+def parse_document(data: bytes, *, name: str = "") -> ParsedFeed:
+    """Parse feed bytes of any supported format; raise FeedError when nothing can be read."""
+    head = data.lstrip()[:1]
+    if head in (b"{", b"["):
+        return parse_json_feed(data)
+    if head == b"<":
+        return parse_xml_feed(data)
+    return parse_plain_text(data.decode("utf-8", errors="replace"), name=name)
+
+
+def parse_xml_feed(data: bytes) -> ParsedFeed:
+    """Parse RSS 0.9x/1.0/2.0 or Atom bytes with feedparser (never a URL)."""
+    parsed = feedparser.parse(data)
+    entries = [_xml_entry(item) for item in parsed.entries]
+    entries = [entry for entry in entries if entry.title or entry.text]
+    title = clean_space(str(parsed.feed.get("title", "")))
+    if parsed.bozo and not entries and not title:
+        raise FeedError(f"not a readable feed: {_reason(parsed.get('bozo_exception'))}")
+    if not parsed.version and not entries:
+        raise FeedError("not a feed: no RSS or Atom elements found")
+    warning = _reason(parsed.get("bozo_exception")) if parsed.bozo else None
+    return ParsedFeed(title=title, entries=entries, warning=warning)
+
+
+def _reason(exc: object) -> str:
+    text = str(exc) if exc is not None else "unknown problem"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _xml_entry(item: Any) -> Entry:
+    content = item.get("content") or []
+    body = content[0].get("value", "") if content else item.get("summary", "")
+    stamp = item.get("published_parsed") or item.get("updated_parsed")
+    published = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
+    return Entry(
+        title=html_to_text(str(item.get("title", ""))),
+        url=_str_or_none(item.get("link")),
+        guid=_str_or_none(item.get("id")),
+        text=html_to_text(str(body)),
+        published_at=published,
+    )
+
+
+def _str_or_none(value: object) -> str | None:
+    return str(value).strip() or None if value else None
+
+
+def parse_json_feed(data: bytes) -> ParsedFeed:
+    """Parse a JSON Feed (version 1 or 1.1)."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"not valid JSON: {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        raise FeedError("not a JSON Feed: no 'items' list")
+    entries = [_json_entry(item) for item in document["items"] if isinstance(item, dict)]
+    entries = [entry for entry in entries if entry.title or entry.text]
+    return ParsedFeed(title=clean_space(str(document.get("title", ""))), entries=entries)
+
+
+def _json_entry(item: dict[str, Any]) -> Entry:
+    text = item.get("content_text") or html_to_text(str(item.get("content_html") or item.get("summary") or ""))
+    return Entry(
+        title=html_to_text(str(item.get("title") or "")),
+        url=_str_or_none(item.get("url") or item.get("external_url")),
+        guid=_str_or_none(item.get("id")),
+        text=clean_space(str(text)),
+        published_at=parse_datetime(item.get("date_published") or item.get("date_modified")),
+    )
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Read an RFC 3339 timestamp as an aware UTC datetime, or None when absent or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
+def parse_plain_text(text: str, *, name: str = "") -> ParsedFeed:
+    """Parse the sample-document format: stories and headline lists separated by two or more blank lines.
+
+    A block of several short lines is a list of headlines, one story each; any other block is one
+    story whose title is its first line when short, or its first sentence otherwise.
+    """
+    blocks = [block.strip() for block in _BLOCK_GAP.split(text.replace("\r\n", "\n")) if block.strip()]
+    entries: list[Entry] = []
+    for block in blocks:
+        lines = [clean_space(line) for line in block.split("\n") if line.strip()]
+        if len(lines) > 1 and all(len(line) <= _HEADLINE_MAX for line in lines):
+            entries.extend(_text_entry(line, "") for line in lines)
+        else:
+            entries.append(_story_entry(lines))
+    if not entries:
+        raise FeedError("the document holds no stories")
+    return ParsedFeed(title=name, entries=entries)
+
+
+def _story_entry(lines: list[str]) -> Entry:
+    first = lines[0]
+    if len(lines) > 1 and len(first) <= _TITLE_MAX and not first.endswith("."):
+        return _text_entry(first, "\n\n".join(lines[1:]))
+    return _text_entry(headline_from_text(first), "\n\n".join(lines))
+
+
+def _text_entry(title: str, body: str) -> Entry:
+    digest = hashlib.sha1(f"{title}\n{body[:500]}".encode()).hexdigest()[:20]
+    return Entry(title=title, url=None, guid=f"text:{digest}", text=body, published_at=None)
+
+
+def headline_from_text(paragraph: str) -> str:
+    """Make a headline from a story's first sentence, cut at a clause boundary when long."""
+    sentence = re.split(r"(?<=[.!?])\s+", paragraph, maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= _TITLE_MAX:
+        return sentence
+    clause = re.split(r",\s+|;\s+|\s+-\s+", sentence, maxsplit=1)[0]
+    if 20 <= len(clause) <= _TITLE_MAX:
+        return clause
+    return sentence[: _TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,119 @@
+"""Telegram HTML for briefs, digests, search results and lists; every value escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from news.briefing import source_count
+from news.models import Briefing, Link, SearchPage, Source, StoryGroup, Subscription
+from news.schedule import format_local
+from news.urls import is_web_url
+
+MARK_START = "\x02"
+MARK_END = "\x03"
+MAX_LINKS = 8
+
+
+def link(label: str, url: str | None) -> str:
+    """An HTML anchor for web URLs, plain escaped text otherwise."""
+    if url and is_web_url(url):
+        return f'<a href="{escape(url, quote=True)}">{escape(label)}</a>'
+    return escape(label)
+
+
+def render_briefing(briefing: Briefing, *, empty: str = "No stories in this period yet.") -> str:
+    """A brief or digest: a heading, then one paragraph per event group."""
+    heading = f"<b>{escape(briefing.title)}</b>"
+    if briefing.topic:
+        heading += f" · <i>{escape(briefing.topic)}</i>"
+    if not briefing.groups:
+        return f"{heading}\n\n{escape(empty)}"
+    blocks = [heading] + [_render_group(index, group) for index, group in enumerate(briefing.groups, 1)]
+    return "\n\n".join(blocks)
+
+
+def _render_group(index: int, group: StoryGroup) -> str:
+    sources = source_count(group)
+    stories = len(group.stories)
+    facts = [f"{stories} reports" if stories > 1 else "", f"{sources} source{'s' if sources != 1 else ''}"]
+    facts = [fact for fact in facts if fact]
+    if group.developing:
+        facts.append("developing")
+    label = f"{escape(group.label)} · " if group.label else ""
+    lines = [f"<b>{index}. {escape(group.headline)}</b>", f"<i>{label}{' · '.join(facts)}</i>"]
+    if group.summary:
+        lines.append(escape(" ".join(group.summary)))
+    links = _render_links(group.links)
+    if links:
+        lines.append(links)
+    return "\n".join(lines)
+
+
+def _render_links(links: Sequence[Link]) -> str:
+    shown = [link(item.source_name, item.url) for item in links[:MAX_LINKS]]
+    more = len(links) - len(shown)
+    if more > 0:
+        shown.append(f"+{more} more")
+    return "🔗 " + " · ".join(shown) if shown else ""
+
+
+def highlight(snippet: str) -> str:
+    """Escape a sentinel-marked snippet, then turn the sentinels into bold tags."""
+    escaped = escape(snippet.replace("\n", " "))
+    return escaped.replace(MARK_START, "<b>").replace(MARK_END, "</b>")
+
+
+def render_search(page: SearchPage) -> str:
+    """One page of search results with linked titles, sources, dates and highlighted snippets."""
+    if not page.hits:
+        return f"🔎 No stories match <i>{escape(page.query)}</i>."
+    plural = "es" if page.total != 1 else ""
+    blocks = [
+        f"🔎 <b>{page.total} match{plural}</b> for <i>{escape(page.query)}</i> · page {page.page} of {page.pages}"
+    ]
+    first = (page.page - 1) * page.per_page
+    for number, hit in enumerate(page.hits, first + 1):
+        story = hit.story
+        names = ", ".join(dict.fromkeys(item.source_name for item in story.links)) or "unknown source"
+        lines = [
+            f"{number}. <b>{link(story.title, story.url)}</b>",
+            f"<i>{escape(names)} · {story.published_at:%Y-%m-%d}</i>",
+        ]
+        if hit.snippet.strip():
+            lines.append(highlight(hit.snippet))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def render_sources(sources: Sequence[Source]) -> str:
+    """The source list with ids, story counts and health."""
+    if not sources:
+        return "No sources yet. Admins add one with /addsource &lt;url&gt;."
+    blocks = [f"<b>{len(sources)} source{'s' if len(sources) != 1 else ''}</b>"]
+    for source in sources:
+        status = _health(source.last_fetched_at, source.last_error)
+        blocks.append(
+            f"<b>#{source.id}</b> {link(source.name, source.url)}\n"
+            f"<i>{source.story_count} stories · {escape(status)}</i>"
+        )
+    return "\n\n".join(blocks)
+
+
+def _health(fetched: datetime | None, error: str | None) -> str:
+    if fetched is None:
+        return "not fetched yet"
+    when = f"{fetched:%Y-%m-%d %H:%M} UTC"
+    return f"failing since {when}: {error}" if error else f"ok, fetched {when}"
+
+
+def render_subscription(subscription: Subscription | None) -> str:
+    """A chat's digest setting in words."""
+    if subscription is None or not subscription.active:
+        return "This chat is not subscribed. Use /subscribe [HH:MM] [time zone] to get a daily digest."
+    topics = f" about <i>{escape(', '.join(subscription.topics))}</i>" if subscription.topics else ""
+    text = f"Daily digest{topics} at <b>{subscription.at:%H:%M}</b> {escape(subscription.timezone)}."
+    if subscription.next_due_at:
+        text += f"\nNext: {escape(format_local(subscription.next_due_at, subscription.timezone))}."
+    return text

@@ -1,0 +1,37 @@
+"""URL normalisation for recognising the same story across feeds."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_")
+_TRACKING_KEYS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid", "smid", "at_medium"}
+)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _is_tracking(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in _TRACKING_KEYS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def normalize_url(url: str) -> str:
+    """Return a canonical form of an http(s) URL: no tracking parameters, fragment or default port."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port if parts.port is not None else None
+    netloc = host if port is None or str(port) == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    scheme = "https" if scheme in ("http", "https") else scheme
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def is_web_url(value: str) -> bool:
+    """Tell whether a string is an absolute http or https URL with a host."""
+    parts = urlsplit(value.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

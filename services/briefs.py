@@ -1,0 +1,51 @@
+"""Brief and search use cases: reading stored stories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from news.briefing import compose_briefing
+from news.errors import InvalidArgument
+from news.models import Briefing, SearchPage
+from news.query import USAGE, parse_query
+from services.clock import Clock
+from storage import stories as story_repo
+from storage.db import Database
+from storage.search import search_stories
+
+BRIEF_WINDOW = timedelta(hours=24)
+BRIEF_STORY_LIMIT = 600
+PER_PAGE = 5
+MAX_PAGE = 200
+
+
+class BriefService:
+    """Composes briefs and digests and runs searches."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def brief(self, topics: Sequence[str] = (), *, title: str | None = None) -> Briefing:
+        """The last day's stories grouped by event, optionally about some topics."""
+        now = self.clock()
+        return await self.briefing_until(now, topics, title=title or f"Top stories · {now:%d %b %Y}")
+
+    async def briefing_until(self, until: datetime, topics: Sequence[str] = (), *, title: str) -> Briefing:
+        """The briefing of the day that ends at `until`."""
+        async with self.db.transaction() as session:
+            stories = await story_repo.stories_between(
+                session, until - BRIEF_WINDOW, until + timedelta(seconds=1), limit=BRIEF_STORY_LIMIT
+            )
+        return compose_briefing(stories, now=until, title=title, topics=[t for t in topics if t.strip()])
+
+    async def search(self, text: str, page: int = 1) -> SearchPage:
+        """One page of ranked results; InvalidArgument with the usage line for a useless query."""
+        query = parse_query(text, self.clock())
+        if not query.is_useful:
+            raise InvalidArgument(USAGE)
+        page = min(max(1, page), MAX_PAGE)
+        async with self.db.transaction() as session:
+            hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        return SearchPage(query=query.describe(), hits=hits, page=page, total=total, per_page=PER_PAGE)

@@ -1,0 +1,125 @@
+"""The real Application against a loopback Bot API: every command, admin refusal, and a digest on time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, build_services
+from bot.settings import Settings
+from handlers.texts import NOT_ADMIN, FAILURE
+from tests.botapi import FakeBotApi
+from tests.conftest import SEEDS, FakeClock
+
+ADMIN = 42
+USER = 77
+GROUP = -1001234
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    server.files["extra.xml"] = (SEEDS / "feeds" / "world-wire.rss").read_bytes()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def running(api: FakeBotApi, tmp_path: Path, clock: FakeClock) -> AsyncIterator[FakeBotApi]:
+    settings = Settings(
+        token="123456:TEST-token_abc", database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        admins=frozenset({ADMIN}), api_url=api.base_url, allow_private_urls=True, tick_seconds=0.1,
+    )
+    services = build_services(settings, clock=clock)
+    await services.start()
+    await services.sources.ingest(str(SEEDS / "sample-document.txt"))
+    await services.sources.ingest(str(SEEDS / "feeds" / "europe-desk.atom"))
+    application = build_application(settings, services)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+    yield api
+    await application.updater.stop()
+    await application.stop()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)
+    await application.shutdown()
+
+
+async def ask(api: FakeBotApi, text: str, user: int = USER, chat: int | None = None) -> str:
+    chat_id = chat or user
+    before = len(api.texts(chat_id))
+    api.push_command(text, user_id=user, chat_id=chat_id, chat_type="private" if chat_id > 0 else "supergroup")
+    await api.wait_for(lambda: len(api.texts(chat_id)) > before)
+    return "\n".join(api.texts(chat_id)[before:])
+
+
+async def test_commands_end_to_end(running: FakeBotApi) -> None:
+    api = running
+    assert any(method == "setMyCommands" for method, _ in api.calls)
+    assert "newsbot" in await ask(api, "/start")
+    help_text = await ask(api, "/help")
+    assert "/brief" in help_text and "/search" in help_text and "/addsource" not in help_text
+    assert "/addsource" in await ask(api, "/help", user=ADMIN)
+
+    brief = await ask(api, "/brief")
+    assert "Top stories" in brief and "Greenland" in brief
+    topic = await ask(api, "/brief greenland")
+    assert "Greenland" in topic and "Guatemala" not in topic
+    assert "No stories about" in await ask(api, "/brief volcano")
+
+    found = await ask(api, "/search kherson")
+    assert "1 match" in found and "<b>Kherson</b>" in found
+    assert "Usage: /search" in await ask(api, "/search")
+    assert "No stories match" in await ask(api, '/search "unclosed NEAR( * \'; DROP TABLE stories; --')
+    listed = await ask(api, "/sources")
+    assert "2 sources" in listed and "Sample document" in listed and "Europe Desk" in listed
+    assert FAILURE not in "\n".join(m["text"] for m in api.sent)
+
+
+async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
+    api = running
+    feed = api.url("extra.xml")
+    assert await ask(api, f"/addsource {feed}") == NOT_ADMIN
+    assert "World Wire" not in await ask(api, "/sources")
+    added = await ask(api, f"/addsource {feed}", user=ADMIN)
+    assert "Added source" in added and "World Wire" in added and "new stor" in added
+    assert "World Wire" in await ask(api, "/sources")
+    assert "already registered" in await ask(api, f"/addsource {feed}", user=ADMIN)
+    assert "Cannot add" in await ask(api, f"/addsource {api.url('missing.xml')}", user=ADMIN)
+    assert "Usage: /addsource" in await ask(api, "/addsource", user=ADMIN)
+    assert NOT_ADMIN == await ask(api, "/removesource 1")
+    assert "Removed source #1" in await ask(api, "/removesource 1", user=ADMIN)
+
+
+async def test_subscription_digest_arrives_at_its_minute_once(running: FakeBotApi, clock: FakeClock) -> None:
+    api = running
+    bad = await ask(api, "/subscribe 25:99")
+    assert "not a time of day" in bad and "Usage: /subscribe" in bad
+    assert "not a time zone" in await ask(api, "/subscribe 08:00 Mars/Olympus")
+    reply = await ask(api, "/subscribe 20:01 Europe/Kyiv", chat=GROUP)
+    assert "Subscribed" in reply and "20:01" in reply and "2026-01-20 20:01 Europe/Kyiv" in reply
+    preview = await ask(api, "/digest", chat=GROUP)
+    assert "Daily digest" in preview
+    count = len(api.texts(GROUP))
+    clock.advance(seconds=50)
+    await _ticks(api)
+    assert len(api.texts(GROUP)) == count, "sent before its minute"
+    clock.advance(seconds=15)
+    await api.wait_for(lambda: len(api.texts(GROUP)) > count)
+    await _ticks(api)
+    delivered = api.texts(GROUP)[count:]
+    assert len(delivered) == 1 and delivered[0].startswith("<b>Daily digest")
+    assert "Unsubscribed" in await ask(api, "/unsubscribe", chat=GROUP)
+
+
+async def _ticks(api: FakeBotApi, count: int = 5) -> None:
+    """Let the 0.1 s ticker run a few times."""
+    await asyncio.sleep(0.1 * count)
