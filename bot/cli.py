@@ -20,6 +20,7 @@ from services.clock import Clock, utc_now
 from services.container import Services
 
 logger = logging.getLogger(__name__)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 Command = Callable[[Services, argparse.Namespace], Awaitable[list[str]]]
 
 
@@ -83,7 +84,7 @@ async def _digest(services: Services, args: argparse.Namespace) -> list[str]:
 
 
 async def _sources(services: Services, args: argparse.Namespace) -> list[str]:
-    return split_message(render_sources(await services.sources.list()))
+    return split_message(render_sources(await services.sources.list_sources()))
 
 
 async def _upgrade(services: Services, args: argparse.Namespace) -> list[str]:
@@ -121,7 +122,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         print(f"newsbot: configuration error: {exc}", file=sys.stderr)
         return 2
     quiet = args.command != "run" and "NEWSBOT_LOG_LEVEL" not in load_environment()
-    logging.basicConfig(level="WARNING" if quiet else settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level="WARNING" if quiet else settings.log_level, format=LOG_FORMAT)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "run":

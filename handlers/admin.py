@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from html import escape
+from typing import Any
 
 from telegram import Update
 
@@ -15,7 +16,7 @@ from news.errors import NewsbotError
 from news.render import link
 
 logger = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def admin_only(handler: Handler) -> Handler:

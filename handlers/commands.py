@@ -85,4 +85,4 @@ async def digest(update: Update, context: BotContext) -> None:
 
 async def sources(update: Update, context: BotContext) -> None:
     """The sources the bot reads, with their health."""
-    await reply(update, render_sources(await context.services.sources.list()))
+    await reply(update, render_sources(await context.services.sources.list_sources()))

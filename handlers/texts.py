@@ -31,9 +31,9 @@ ADMIN_COMMANDS: list[tuple[str, str, str]] = [
 USAGE = {name: f"/{name} {args}".strip() for name, args, _ in USER_COMMANDS + ADMIN_COMMANDS}
 USAGE["search"] = SEARCH_USAGE
 USAGE["subscribe"] = (
-    "/subscribe [HH:MM] [time zone] [topics] - time as {time}; zone as {zone}. "
+    f"/subscribe [HH:MM] [time zone] [topics] - time as {TIME_FORM}; zone as {ZONE_FORM}. "
     "Example: /subscribe 07:30 Europe/Kyiv greenland"
-).format(time=TIME_FORM, zone=ZONE_FORM)
+)
 NOT_ADMIN = "Sorry, only the bot's admins can do that. Nothing was changed."
 FAILURE = "Sorry, something went wrong on my side. The admins have the details in the log; please try again later."
 

@@ -22,6 +22,9 @@ _LEAD_WEIGHT = 0.5
 _BIGRAM_WEIGHT = 0.5
 _PROPER_BOOST = 1.0
 _TIME_SCALE = 3600.0
+_IDF_POWER = 1.0
+_PREFIX = 5
+_PREFIX_WEIGHT = 0.0
 
 
 def _proper_ratio(texts: Sequence[str]) -> dict[str, float]:
@@ -49,6 +52,10 @@ def _doc_terms(title: str, text: str, proper: dict[str, float]) -> Counter[str]:
         counts[tok] += 1.0 + _PROPER_BOOST * proper.get(tok, 0.0)
     for a, b in zip(toks, toks[1:], strict=False):
         counts[f"{a} {b}"] += _BIGRAM_WEIGHT
+    if _PREFIX_WEIGHT:
+        for tok in toks:
+            if len(tok) > _PREFIX:
+                counts[tok[:_PREFIX] + "~"] += _PREFIX_WEIGHT
     for tok in terms(text):
         counts[tok] += _LEAD_WEIGHT * (1.0 + _PROPER_BOOST * proper.get(tok, 0.0))
     return counts
@@ -67,7 +74,7 @@ def _tfidf(docs: Sequence[Counter[str]]) -> sparse.csr_matrix:
             vals.append(1.0 + math.log(count) if count > 1 else count)
     mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float64)
     df = np.bincount(mat.indices, minlength=mat.shape[1])
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+    idf = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0) ** _IDF_POWER
     mat = mat.multiply(idf[np.newaxis, :]).tocsr()
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0

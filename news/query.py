@@ -64,13 +64,13 @@ def parse_query(text: str, now: datetime) -> SearchQuery:
         negated, phrase, bare = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
             target = excluded if negated else None
-            tokens = tuple(words(phrase))
+            phrase_words = tuple(words(phrase))
             if target is not None:
-                excluded.extend(tokens)
-            elif len(tokens) > 1:
-                phrases.append(tokens)
+                excluded.extend(phrase_words)
+            elif len(phrase_words) > 1:
+                phrases.append(phrase_words)
             else:
-                terms.extend(tokens)
+                terms.extend(phrase_words)
         elif not _apply_filter(bare, now, filters, problems):
             tokens = words(bare)
             (excluded if bare.startswith("-") and len(bare) > 1 else terms).extend(tokens)

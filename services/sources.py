@@ -86,7 +86,7 @@ class SourceService:
         async with self.db.transaction() as session:
             return await source_repo.remove_source(session, source_id)
 
-    async def list(self) -> list[Source]:
+    async def list_sources(self) -> list[Source]:
         """Every source with its health."""
         async with self.db.transaction() as session:
             return await source_repo.list_sources(session)

@@ -53,6 +53,7 @@ async def search_stories(
 
 
 def _text(sql: str, params: dict[str, Any]) -> TextClause:
+    params = {name: value for name, value in params.items() if f":{name}" in sql}
     clause = text(sql)
     for name in ("since", "before"):
         if name in params:

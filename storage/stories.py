@@ -90,7 +90,8 @@ async def _insert_story(
         .on_conflict_do_nothing()
         .returning(StoryRow.id)
     )
-    return await session.scalar(statement)
+    story_id: int | None = await session.scalar(statement)
+    return story_id
 
 
 async def _lookup_id(session: AsyncSession, guid: str | None, url_key: str | None) -> int:
@@ -132,7 +133,7 @@ async def count_stories(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(StoryRow)) or 0)
 
 
-async def _with_links(session: AsyncSession, query: Select[tuple[StoryRow]]) -> list[Story]:
+async def _with_links(session: AsyncSession, query: Select[StoryRow]) -> list[Story]:
     rows = list(await session.scalars(query))
     links = await _links_of(session, [row.id for row in rows])
     return [

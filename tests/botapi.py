@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -168,10 +169,8 @@ class FakeBotApi:
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         if not self.updates:
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(float(params.get("timeout") or 0), 0.5))
-            except TimeoutError:
-                pass
         return self.updates[:100]
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:

@@ -6,9 +6,11 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -19,6 +21,12 @@ from storage.db import Database
 PG_ADMIN_DSN = os.environ.get("NEWSBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TABLES = "deliveries, subscriptions, story_links, stories, sources"
+
+
+def run_in_thread(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a coroutine to completion on a loop of its own (session fixtures may start inside a test's loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, make()).result()
 
 
 class FakeClock:
@@ -49,7 +57,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         await database.upgrade()
         await database.dispose()
 
-    asyncio.run(build())
+    run_in_thread(build)
     return path
 
 
@@ -64,7 +72,7 @@ def postgres_url() -> Iterator[str]:
         finally:
             await connection.close()
 
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    run_in_thread(lambda: admin(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_DSN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + f"/{name}"
 
     async def migrate() -> None:
@@ -72,9 +80,9 @@ def postgres_url() -> Iterator[str]:
         await database.upgrade()
         await database.dispose()
 
-    asyncio.run(migrate())
+    run_in_thread(migrate)
     yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_in_thread(lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -10,7 +10,8 @@ import pytest
 
 from bot.app import build_application, build_services
 from bot.settings import Settings
-from handlers.texts import NOT_ADMIN, FAILURE
+from bot.terminal import to_terminal
+from handlers.texts import FAILURE, NOT_ADMIN
 from tests.botapi import FakeBotApi
 from tests.conftest import SEEDS, FakeClock
 
@@ -95,7 +96,7 @@ async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
     assert "already registered" in await ask(api, f"/addsource {feed}", user=ADMIN)
     assert "Cannot add" in await ask(api, f"/addsource {api.url('missing.xml')}", user=ADMIN)
     assert "Usage: /addsource" in await ask(api, "/addsource", user=ADMIN)
-    assert NOT_ADMIN == await ask(api, "/removesource 1")
+    assert await ask(api, "/removesource 1") == NOT_ADMIN
     assert "Removed source #1" in await ask(api, "/removesource 1", user=ADMIN)
 
 
@@ -123,3 +124,24 @@ async def test_subscription_digest_arrives_at_its_minute_once(running: FakeBotAp
 async def _ticks(api: FakeBotApi, count: int = 5) -> None:
     """Let the 0.1 s ticker run a few times."""
     await asyncio.sleep(0.1 * count)
+
+
+async def test_search_paging_buttons_edit_the_message(running: FakeBotApi) -> None:
+    api = running
+    first = await ask(api, "/search greenland")
+    assert "page 1 of 2" in first
+    message = api.sent[-1]
+    buttons = message["reply_markup"]["inline_keyboard"][0]
+    assert [b["callback_data"] for b in buttons] == ["search:noop", "search:2"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    plain = {**message, "text": to_terminal(message["text"]), "from": {"id": 1, "is_bot": True, "first_name": "b"}}
+    api.push_callback("search:2", plain, user_id=USER)
+    await api.wait_for(lambda: any(m.get("edited") for m in api.sent))
+    edited = next(m for m in api.sent if m.get("edited"))
+    assert "page 2 of 2" in edited["text"] and "6." in edited["text"]
+    assert any(method == "answerCallbackQuery" for method, _ in api.calls)
+    stale = {**plain, "text": "an old message from last week"}
+    api.push_callback("search:3", stale, user_id=USER)
+    await api.wait_for(lambda: sum(method == "answerCallbackQuery" for method, _ in api.calls) >= 2)
+    answer = [params for method, params in api.calls if method == "answerCallbackQuery"][-1]
+    assert "no longer works" in answer.get("text", "")
