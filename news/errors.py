@@ -28,6 +28,7 @@ class InvalidArgument(NewsbotError):
 class DeliveryError(NewsbotError):
     """A message that could not be delivered; permanent when retrying cannot help (blocked, kicked)."""
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False, migrated_to: int | None = None) -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.migrated_to = migrated_to

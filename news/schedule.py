@@ -88,3 +88,11 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")
     return at, zone, tuple(topics)
+
+
+def latest_due(at: time, zone: str, due: datetime, now: datetime) -> datetime:
+    """The last scheduled instant not after `now`, counting from a recorded due instant."""
+    latest = due
+    while (following := next_due(at, zone, latest)) <= now:
+        latest = following
+    return latest

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
-
 from services.briefs import BriefService
 from services.clock import Clock, utc_now
-from services.digests import DigestService
+from services.digests import DeliveryPolicy, DigestService
 from services.fetch import Fetcher
 from services.sources import SourceService
 from services.subscriptions import SubscriptionService
@@ -25,7 +23,7 @@ class Services:
         clock: Clock = utc_now,
         admins: Iterable[int] = (),
         default_timezone: str = "UTC",
-        digest_max_late: timedelta = timedelta(hours=12),
+        delivery: DeliveryPolicy | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -34,7 +32,7 @@ class Services:
         self.sources = SourceService(db, fetcher, clock)
         self.briefs = BriefService(db, clock)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
-        self.digests = DigestService(db, clock, self.briefs, digest_max_late)
+        self.digests = DigestService(db, clock, self.briefs, delivery)
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether a Telegram user may run admin commands."""

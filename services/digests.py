@@ -1,52 +1,66 @@
-"""Digest use cases: previews, and the ticker that delivers each due digest once."""
+"""Digest use cases: previews, and delivery of each due digest once, resumable after a crash."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from news.errors import DeliveryError
 from news.messages import split_message
-from news.models import Briefing, Subscription
+from news.models import Briefing
 from news.render import render_briefing
-from news.schedule import digest_day, next_due
 from services.briefs import BriefService
 from services.clock import Clock
+from storage import deliveries
 from storage import subscriptions as subscription_repo
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-Sender = Callable[[int, list[str]], Awaitable[None]]
+Sender = Callable[[int, str], Awaitable[None]]
 EMPTY_DIGEST = "No new stories today."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DeliveryReport:
-    """What one tick did."""
+    """What one run delivered, and which chats need an admin's attention."""
 
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    retrying: int = 0
+    deactivated: list[tuple[int, str]] = field(default_factory=list)
+    moved: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
-class _Claim:
-    subscription: Subscription
-    day: date
+class DeliveryPolicy:
+    """How late, how long a claim lasts, how many at once and how often to retry."""
+
+    max_late: timedelta = timedelta(hours=12)
+    lease: timedelta = timedelta(minutes=2)
+    batch: int = 60
+    max_attempts: int = 5
+
+
+def worker_name() -> str:
+    """This process's name on its claims."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 class DigestService:
-    """Builds digests and delivers those that are due, claiming each (chat, day) in the database first."""
+    """Builds digests; claims, sends and records each due (chat, day) so it goes out once."""
 
-    def __init__(
-        self, db: Database, clock: Clock, briefs: BriefService, max_late: timedelta = timedelta(hours=12)
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, briefs: BriefService, policy: DeliveryPolicy | None = None) -> None:
         self.db = db
         self.clock = clock
         self.briefs = briefs
-        self.max_late = max_late
+        self.policy = policy or DeliveryPolicy()
+        self.worker = worker_name()
 
     async def preview(self, chat_id: int) -> Briefing:
         """Today's digest for a chat, with its subscription topics if it has any."""
@@ -55,66 +69,96 @@ class DigestService:
         topics = subscription.topics if subscription and subscription.active else ()
         return await self.digest_for(self.clock(), topics)
 
-    async def digest_for(self, until: datetime, topics: tuple[str, ...] = ()) -> Briefing:
+    async def digest_for(self, until: datetime, topics: tuple[str, ...] = (), day: date | None = None) -> Briefing:
         """The digest of the day ending at `until`."""
-        return await self.briefs.briefing_until(until, topics, title=f"Daily digest · {until:%d %b %Y}")
+        title = f"Daily digest · {(day or until.date()):%d %b %Y}"
+        return await self.briefs.briefing_until(until, topics, title=title)
 
     def render(self, briefing: Briefing) -> list[str]:
         """A digest as Telegram messages, split at paragraph boundaries."""
         return split_message(render_briefing(briefing, empty=EMPTY_DIGEST))
 
     async def run_due(self, send: Sender) -> DeliveryReport:
-        """Claim every due digest, send it, and record the outcome."""
-        claims, skipped = await self._claim_due()
-        sent = failed = 0
-        for claim in claims:
-            if await self._deliver(claim, send):
-                sent += 1
-            else:
-                failed += 1
-        return DeliveryReport(sent, failed, skipped)
+        """Deliver every due digest (and any a stopped worker left half-sent), batch after batch."""
+        report = DeliveryReport()
+        rendered: dict[tuple[date, tuple[str, ...]], asyncio.Task[list[str]]] = {}
+        while claims := await self._claim_batch(report):
+            await asyncio.gather(*(self._deliver(claim, send, rendered, report) for claim in claims))
+        return report
 
-    async def _claim_due(self) -> tuple[list[_Claim], int]:
-        now = self.clock()
-        claims: list[_Claim] = []
-        skipped = 0
+    async def _claim_batch(self, report: DeliveryReport) -> list[deliveries.Claim]:
+        now, policy = self.clock(), self.policy
         async with self.db.transaction() as session:
-            for subscription in await subscription_repo.due_subscriptions(session, now):
-                due = subscription.next_due_at or now
-                latest = _latest_occurrence(subscription, due, now)
-                await subscription_repo.set_next_due(
-                    session, subscription.chat_id, next_due(subscription.at, subscription.timezone, now)
-                )
-                day = digest_day(latest, subscription.timezone)
-                if now - latest > self.max_late:
-                    logger.info("digest for chat %s on %s skipped: %s late", subscription.chat_id, day, now - latest)
-                    skipped += 1
-                elif await subscription_repo.claim_delivery(session, subscription.chat_id, day, now):
-                    claims.append(_Claim(subscription, day))
-        return claims, skipped
+            claims = await deliveries.reclaim_stale(
+                session, now, worker=self.worker, lease=policy.lease, limit=policy.batch
+            )
+        async with self.db.transaction() as session:
+            fresh, skipped = await deliveries.claim_due(
+                session, now, worker=self.worker, max_late=policy.max_late, limit=policy.batch
+            )
+        report.skipped += skipped
+        return claims + fresh
 
-    async def _deliver(self, claim: _Claim, send: Sender) -> bool:
-        chat_id = claim.subscription.chat_id
-        error: str | None = None
-        try:
-            messages = self.render(await self.digest_for(self.clock(), claim.subscription.topics))
-            await send(chat_id, messages)
-        except DeliveryError as exc:
-            error = str(exc)
-            logger.warning("digest for chat %s failed: %s", chat_id, exc)
-            if exc.permanent:
+    async def _messages(
+        self, claim: deliveries.Claim, rendered: dict[tuple[date, tuple[str, ...]], asyncio.Task[list[str]]]
+    ) -> list[str]:
+        key = (claim.day, claim.subscription.topics)
+        if key not in rendered:
+            briefing = self.digest_for(self.clock(), claim.subscription.topics, claim.day)
+            rendered[key] = asyncio.ensure_future(self._render_async(briefing))
+        return await rendered[key]
+
+    async def _render_async(self, briefing: Awaitable[Briefing]) -> list[str]:
+        return self.render(await briefing)
+
+    async def _deliver(
+        self,
+        claim: deliveries.Claim,
+        send: Sender,
+        rendered: dict[tuple[date, tuple[str, ...]], asyncio.Task[list[str]]],
+        report: DeliveryReport,
+    ) -> None:
+        messages = await self._messages(claim, rendered)
+        chat_id = claim.chat_id
+        for index in range(claim.parts_sent, len(messages)):
+            try:
+                chat_id = await self._send_following(chat_id, messages[index], send, report)
+            except DeliveryError as exc:
+                await self._failed(claim, chat_id, exc, report)
+                return
+            if index + 1 < len(messages):
                 async with self.db.transaction() as session:
-                    await subscription_repo.deactivate(session, chat_id)
+                    await deliveries.record_progress(session, chat_id, claim.day, index + 1, self.clock())
         async with self.db.transaction() as session:
-            await subscription_repo.finish_delivery(session, chat_id, claim.day, self.clock(), error)
-        return error is None
+            await deliveries.finish(session, chat_id, claim.day, self.clock())
+        report.sent += 1
 
+    async def _send_following(self, chat_id: int, text: str, send: Sender, report: DeliveryReport) -> int:
+        """Send one message; when the group moved to a supergroup, move the subscription and send there."""
+        try:
+            await send(chat_id, text)
+            return chat_id
+        except DeliveryError as exc:
+            if exc.migrated_to is None:
+                raise
+            async with self.db.transaction() as session:
+                await subscription_repo.move_chat(session, chat_id, exc.migrated_to)
+            logger.info("chat %s moved to %s; subscription follows", chat_id, exc.migrated_to)
+            report.moved.append((chat_id, exc.migrated_to))
+            await send(exc.migrated_to, text)
+            return exc.migrated_to
 
-def _latest_occurrence(subscription: Subscription, due: datetime, now: datetime) -> datetime:
-    """The last scheduled instant not after now, starting from the recorded due time."""
-    latest = due
-    while True:
-        following = next_due(subscription.at, subscription.timezone, latest)
-        if following > now:
-            return latest
-        latest = following
+    async def _failed(self, claim: deliveries.Claim, chat_id: int, exc: DeliveryError, report: DeliveryReport) -> None:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            if exc.permanent:
+                await subscription_repo.deactivate(session, chat_id)
+                await deliveries.finish(session, chat_id, claim.day, now, str(exc))
+                report.deactivated.append((chat_id, str(exc)))
+                report.failed += 1
+            elif await deliveries.retry_later(session, chat_id, claim.day, now, str(exc)) >= self.policy.max_attempts:
+                await deliveries.finish(session, chat_id, claim.day, now, str(exc))
+                report.failed += 1
+            else:
+                report.retrying += 1
+        logger.warning("digest for chat %s on %s not delivered: %s", chat_id, claim.day, exc)

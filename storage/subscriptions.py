@@ -1,18 +1,14 @@
-"""Subscription and delivery repository: what is due, claimed once per chat and day."""
+"""Subscription repository: which chats get a digest, when, about what."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.models import Subscription
 from storage.models import DeliveryRow, SubscriptionRow
-
-CLAIM_LEASE = timedelta(minutes=10)
 
 
 async def save_subscription(session: AsyncSession, subscription: Subscription, now: datetime) -> Subscription:
@@ -68,46 +64,17 @@ async def set_next_due(session: AsyncSession, chat_id: int, next_due_at: datetim
     )
 
 
-async def claim_delivery(session: AsyncSession, chat_id: int, day: date, now: datetime) -> bool:
-    """Claim the digest of (chat, day); True only for the one caller that gets it (or a stale claim)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    inserted = await session.scalar(
-        insert(DeliveryRow)
-        .values(chat_id=chat_id, digest_date=day, status="claimed", claimed_at=now)
-        .on_conflict_do_nothing()
-        .returning(DeliveryRow.id)
-    )
-    if inserted is not None:
-        return True
-    stale = await session.execute(
-        update(DeliveryRow)
-        .where(
-            DeliveryRow.chat_id == chat_id,
-            DeliveryRow.digest_date == day,
-            DeliveryRow.status == "claimed",
-            DeliveryRow.claimed_at < now - CLAIM_LEASE,
-        )
-        .values(claimed_at=now)
-    )
-    return bool(getattr(stale, "rowcount", 0))
+async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: its subscription and deliveries follow it to the new id."""
+    if await session.get(SubscriptionRow, new_id) is None:
+        await session.execute(update(SubscriptionRow).where(SubscriptionRow.chat_id == old_id).values(chat_id=new_id))
+    await session.execute(update(DeliveryRow).where(DeliveryRow.chat_id == old_id).values(chat_id=new_id))
 
 
-async def finish_delivery(
-    session: AsyncSession, chat_id: int, day: date, now: datetime, error: str | None = None
-) -> None:
-    """Mark a claimed digest as sent, or as failed with the reason."""
-    await session.execute(
-        update(DeliveryRow)
-        .where(DeliveryRow.chat_id == chat_id, DeliveryRow.digest_date == day)
-        .values(status="failed" if error else "sent", sent_at=None if error else now, error=error)
-    )
-
-
-async def delivery_status(session: AsyncSession, chat_id: int, day: date) -> str | None:
-    """The status of a (chat, day) digest, or None when never claimed."""
-    return await session.scalar(
-        select(DeliveryRow.status).where(DeliveryRow.chat_id == chat_id, DeliveryRow.digest_date == day)
-    )
+async def get_subscriptions(session: AsyncSession, chat_ids: list[int]) -> dict[int, Subscription]:
+    """Subscriptions of these chats, by chat id."""
+    rows = await session.scalars(select(SubscriptionRow).where(SubscriptionRow.chat_id.in_(chat_ids)))
+    return {row.chat_id: _to_subscription(row) for row in rows}
 
 
 def _to_subscription(row: SubscriptionRow) -> Subscription:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -15,16 +16,25 @@ from tests.conftest import SEEDS, FakeClock
 
 
 class Outbox:
-    """Records what would be sent; can fail for chosen chats."""
+    """Records what would be sent, a digest's messages grouped per chat; can fail for chosen chats."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[int, list[str]]] = []
+        self.messages: list[tuple[int, str]] = []
         self.failing: dict[int, DeliveryError] = {}
 
-    async def __call__(self, chat_id: int, messages: list[str]) -> None:
+    async def __call__(self, chat_id: int, text: str) -> None:
         if chat_id in self.failing:
             raise self.failing[chat_id]
-        self.sent.append((chat_id, messages))
+        self.messages.append((chat_id, text))
+
+    @property
+    def sent(self) -> list[tuple[int, list[str]]]:
+        grouped: list[tuple[int, list[str]]] = []
+        for chat_id, text in self.messages:
+            if text.startswith("<b>Daily digest") or not grouped or grouped[-1][0] != chat_id:
+                grouped.append((chat_id, []))
+            grouped[-1][1].append(text)
+        return grouped
 
 
 @pytest.fixture
@@ -97,3 +107,89 @@ async def test_subscribe_alone_shows_the_setting_and_unsubscribe(services: Servi
     assert not changed and shown.at.strftime("%H:%M") == "07:15" and shown.timezone == "America/New_York"
     assert await services.subscriptions.unsubscribe(11) is True
     assert await services.subscriptions.unsubscribe(11) is False
+
+
+class Crash(Exception):
+    """The process dies here."""
+
+
+async def test_crash_after_claim_is_resent_after_the_lease_once(services: Services, clock: FakeClock) -> None:
+    await services.subscriptions.subscribe(12, ["18:01", "UTC"])
+    clock.advance(minutes=1)
+
+    async def dying(chat_id: int, text: str) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        await services.digests.run_due(dying)
+    outbox = Outbox()
+    assert (await services.digests.run_due(outbox)).sent == 0, "the claim is still leased"
+    clock.advance(minutes=3)
+    assert (await services.digests.run_due(outbox)).sent == 1
+    clock.advance(minutes=3)
+    assert (await services.digests.run_due(outbox)).sent == 0
+    assert [chat for chat, _ in outbox.messages] == [12]
+
+
+async def test_a_half_sent_digest_resumes_at_its_next_message(services: Services, clock: FakeClock) -> None:
+    services.digests.render = lambda briefing: ["<b>Daily digest</b> part 1", "part 2", "part 3"]  # type: ignore[method-assign]
+    await services.subscriptions.subscribe(13, ["18:01", "UTC"])
+    clock.advance(minutes=1)
+    seen: list[str] = []
+
+    async def dies_on_third(chat_id: int, text: str) -> None:
+        if text == "part 3":
+            raise Crash
+        seen.append(text)
+
+    with pytest.raises(Crash):
+        await services.digests.run_due(dies_on_third)
+    clock.advance(minutes=3)
+    outbox = Outbox()
+    assert (await services.digests.run_due(outbox)).sent == 1
+    assert seen == ["<b>Daily digest</b> part 1", "part 2"] and outbox.messages == [(13, "part 3")]
+
+
+async def test_transient_errors_retry_later_then_give_up(services: Services, clock: FakeClock) -> None:
+    outbox = Outbox()
+    outbox.failing[14] = DeliveryError("network error: 502 Bad Gateway")
+    await services.subscriptions.subscribe(14, ["18:01", "UTC"])
+    clock.advance(minutes=1)
+    assert (await services.digests.run_due(outbox)).retrying == 1
+    del outbox.failing[14]
+    clock.advance(minutes=3)
+    assert (await services.digests.run_due(outbox)).sent == 1
+    outbox.failing[14] = DeliveryError("network error: 502 Bad Gateway")
+    clock.advance(days=1)
+    reports = []
+    for _ in range(services.digests.policy.max_attempts):
+        reports.append(await services.digests.run_due(outbox))
+        clock.advance(minutes=3)
+    assert [r.retrying for r in reports] == [1, 1, 1, 1, 0] and reports[-1].failed == 1
+
+
+async def test_a_migrated_group_gets_its_digest_at_the_new_id(services: Services, clock: FakeClock) -> None:
+    outbox = Outbox()
+    outbox.failing[-15] = DeliveryError("chat moved", migrated_to=-10015)
+    await services.subscriptions.subscribe(-15, ["18:01", "UTC"])
+    clock.advance(minutes=1)
+    report = await services.digests.run_due(outbox)
+    assert report.sent == 1 and report.moved == [(-15, -10015)]
+    assert {chat for chat, _ in outbox.messages} == {-10015}
+    moved = await services.subscriptions.get(-10015)
+    assert moved is not None and moved.active and await services.subscriptions.get(-15) is None
+
+
+async def test_two_workers_on_one_database_send_each_digest_once(
+    services: Services, db: Database, clock: FakeClock
+) -> None:
+    for chat_id in range(100, 160):
+        await services.subscriptions.subscribe(chat_id, ["18:01", "UTC"])
+    clock.advance(minutes=1)
+    fetcher = Fetcher()
+    other = Services(db, fetcher, clock=clock)
+    outbox = Outbox()
+    first, second = await asyncio.gather(services.digests.run_due(outbox), other.digests.run_due(outbox))
+    await fetcher.close()
+    chats = [chat for chat, _ in outbox.sent]
+    assert sorted(chats) == list(range(100, 160)) and first.sent + second.sent == 60

@@ -6,10 +6,12 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from news.models import Subscription
+from storage import deliveries
 from storage import subscriptions as repo
 from storage.db import Database
 
 NOW = datetime(2026, 1, 20, 18, 0, tzinfo=UTC)
+LATE = timedelta(hours=12)
 
 
 async def test_due_subscriptions_and_deactivation(db: Database) -> None:
@@ -26,24 +28,54 @@ async def test_due_subscriptions_and_deactivation(db: Database) -> None:
     assert stored is not None and stored.topics == ("greenland",) and stored.timezone == "Europe/Kyiv"
 
 
-async def test_a_day_is_claimed_once_even_by_concurrent_workers(db: Database) -> None:
-    day = date(2026, 1, 20)
-
-    async def claim() -> bool:
-        async with db.transaction() as session:
-            return await repo.claim_delivery(session, 5, day, NOW)
-
-    results = await asyncio.gather(*(claim() for _ in range(6)))
-    assert results.count(True) == 1
+async def _subscribe_many(db: Database, count: int) -> None:
     async with db.transaction() as session:
-        await repo.finish_delivery(session, 5, day, NOW)
-        assert await repo.delivery_status(session, 5, day) == "sent"
-        assert await repo.claim_delivery(session, 5, day, NOW + timedelta(hours=1)) is False
+        for chat_id in range(1, count + 1):
+            await repo.save_subscription(session, Subscription(chat_id, time(18), "UTC", (), True, NOW), NOW)
 
 
-async def test_a_stale_claim_can_be_taken_over(db: Database) -> None:
-    day = date(2026, 1, 20)
+async def test_due_digests_are_claimed_once_even_by_concurrent_workers(db: Database) -> None:
+    await _subscribe_many(db, 30)
+
+    async def claim(worker: str) -> list[int]:
+        """Claim batch after batch, as DigestService.run_due does, until nothing is due."""
+        claimed: list[int] = []
+        while True:
+            async with db.transaction() as session:
+                claims, _ = await deliveries.claim_due(session, NOW, worker=worker, max_late=LATE, limit=10)
+            if not claims:
+                return claimed
+            claimed += [c.chat_id for c in claims]
+
+    results = await asyncio.gather(*(claim(f"w{i}") for i in range(6)))
+    claimed = [chat for batch in results for chat in batch]
+    assert sorted(claimed) == list(range(1, 31))
     async with db.transaction() as session:
-        assert await repo.claim_delivery(session, 5, day, NOW)
-        assert not await repo.claim_delivery(session, 5, day, NOW + timedelta(minutes=5))
-        assert await repo.claim_delivery(session, 5, day, NOW + repo.CLAIM_LEASE + timedelta(seconds=1))
+        again, _ = await deliveries.claim_due(session, NOW + timedelta(hours=1), worker="w", max_late=LATE, limit=50)
+        statuses = await deliveries.count_by_status(session)
+    assert again == [] and statuses == {"claimed": 30}
+
+
+async def test_a_stale_claim_is_taken_over_where_it_stopped(db: Database) -> None:
+    await _subscribe_many(db, 2)
+    async with db.transaction() as session:
+        claims, _ = await deliveries.claim_due(session, NOW, worker="dead", max_late=LATE, limit=10)
+        await deliveries.record_progress(session, 1, claims[0].day, 2, NOW)
+        await deliveries.finish(session, 2, claims[1].day, NOW)
+    lease = timedelta(minutes=2)
+    async with db.transaction() as session:
+        assert await deliveries.reclaim_stale(session, NOW + timedelta(minutes=1), worker="w", lease=lease, limit=9) == []
+        [taken] = await deliveries.reclaim_stale(session, NOW + timedelta(minutes=3), worker="w", lease=lease, limit=9)
+        assert (taken.chat_id, taken.parts_sent) == (1, 2)
+        assert await deliveries.reclaim_stale(session, NOW + timedelta(minutes=3), worker="x", lease=lease, limit=9) == []
+        assert await deliveries.retry_later(session, 1, taken.day, NOW, "network error") == 1
+        assert await deliveries.delivery_status(session, 2, taken.day) == "sent"
+
+
+async def test_too_late_digests_are_recorded_as_skipped(db: Database) -> None:
+    await _subscribe_many(db, 1)
+    async with db.transaction() as session:
+        claims, skipped = await deliveries.claim_due(session, NOW + timedelta(hours=13), worker="w", max_late=LATE,
+                                                     limit=10)
+        assert (claims, skipped) == ([], 1)
+        assert await deliveries.delivery_status(session, 1, date(2026, 1, 20)) == "skipped"
