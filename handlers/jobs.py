@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from handlers.context import BotContext
-from handlers.delivery import tell_admins, telegram_sender
+from handlers.delivery import telegram_sender, tell_admins
 
 logger = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from services.briefs import BriefService
 from services.clock import Clock, utc_now
 from services.digests import DeliveryPolicy, DigestService

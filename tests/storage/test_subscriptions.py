@@ -63,11 +63,17 @@ async def test_a_stale_claim_is_taken_over_where_it_stopped(db: Database) -> Non
         await deliveries.record_progress(session, 1, claims[0].day, 2, NOW)
         await deliveries.finish(session, 2, claims[1].day, NOW)
     lease = timedelta(minutes=2)
+
+    async def reclaim(minutes: int, worker: str) -> list[deliveries.Claim]:
+        return await deliveries.reclaim_stale(
+            session, NOW + timedelta(minutes=minutes), worker=worker, lease=lease, limit=9
+        )
+
     async with db.transaction() as session:
-        assert await deliveries.reclaim_stale(session, NOW + timedelta(minutes=1), worker="w", lease=lease, limit=9) == []
-        [taken] = await deliveries.reclaim_stale(session, NOW + timedelta(minutes=3), worker="w", lease=lease, limit=9)
+        assert await reclaim(1, "w") == []
+        [taken] = await reclaim(3, "w")
         assert (taken.chat_id, taken.parts_sent) == (1, 2)
-        assert await deliveries.reclaim_stale(session, NOW + timedelta(minutes=3), worker="x", lease=lease, limit=9) == []
+        assert await reclaim(3, "x") == []
         assert await deliveries.retry_later(session, 1, taken.day, NOW, "network error") == 1
         assert await deliveries.delivery_status(session, 2, taken.day) == "sent"
 
