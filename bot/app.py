@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
+    filters,
 )
 
-from bot.settings import Settings
-from handlers import admin, commands, errors, jobs, paging
+from bot.settings import Settings, webhook_secret
+from handlers import admin, commands, errors, jobs, paging, sources
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.ratelimit import FloodLimiter
 from handlers.texts import USER_COMMANDS
 from services.clock import Clock, utc_now
 from services.container import Services
+from services.digests import DeliveryPolicy
 from services.fetch import Fetcher
 from storage.db import Database
 
@@ -38,6 +43,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetch
         clock=clock,
         admins=settings.admins,
         default_timezone=settings.timezone,
+        delivery=DeliveryPolicy(max_late=timedelta(hours=settings.digest_max_late_hours)),
     )
 
 
@@ -47,9 +53,10 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.api_url)
+        .base_file_url(_file_url(settings.api_url))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(FloodLimiter(rate=settings.send_rate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -58,6 +65,11 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
     application.bot_data["tick_seconds"] = settings.tick_seconds
     register_handlers(application)
     return application
+
+
+def _file_url(api_url: str) -> str:
+    """The file download base for a Bot API base URL: https://host/bot -> https://host/file/bot."""
+    return api_url[: -len("/bot")] + "/file/bot" if api_url.endswith("/bot") else "https://api.telegram.org/file/bot"
 
 
 def register_handlers(application: BotApplication) -> None:
@@ -74,8 +86,16 @@ def register_handlers(application: BotApplication) -> None:
         ("addsource", admin.addsource),
         ("removesource", admin.removesource),
         ("refresh", admin.refresh),
+        ("pausesource", sources.pausesource),
+        ("resumesource", sources.resumesource),
+        ("setinterval", sources.setinterval),
+        ("fulltext", sources.fulltext),
+        ("export", sources.export),
+        ("stats", sources.stats),
     ):
         application.add_handler(CommandHandler(name, callback))
+    opml = filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")
+    application.add_handler(MessageHandler(opml, sources.import_opml))
     application.add_handler(CallbackQueryHandler(paging.search_page, pattern=r"^search:"))
     application.add_error_handler(errors.on_error)
 
@@ -106,3 +126,21 @@ async def _post_shutdown(application: BotApplication) -> None:
 def run_polling(application: BotApplication) -> None:
     """Run the bot with long polling until interrupted."""
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def webhook_options(settings: Settings, webhook_url: str, listen: str) -> dict[str, Any]:
+    """Where to listen, which path to serve, and the secret every update must carry."""
+    host, _, port = listen.rpartition(":")
+    return {
+        "listen": host.strip("[]") or "0.0.0.0",
+        "port": int(port),
+        "url_path": urlsplit(webhook_url).path.lstrip("/"),
+        "webhook_url": webhook_url,
+        "secret_token": webhook_secret(settings),
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def run_webhook(application: BotApplication, settings: Settings, webhook_url: str, listen: str) -> None:
+    """Serve updates Telegram posts to `webhook_url`, checking its secret-token header; for several processes."""
+    application.run_webhook(**webhook_options(settings, webhook_url, listen))

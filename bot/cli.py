@@ -9,13 +9,13 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
-from bot import demo
-from bot.app import build_application, build_services, run_polling
+from bot import cli_sources, demo
+from bot.app import build_application, build_services, run_polling, run_webhook
 from bot.settings import Settings, load_environment
 from bot.terminal import to_terminal
 from news.errors import NewsbotError
 from news.messages import split_message
-from news.render import render_briefing, render_search, render_sources
+from news.render import render_briefing, render_search
 from services.clock import Clock, utc_now
 from services.container import Services
 
@@ -29,7 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description="Self-hosted Telegram news-briefing bot.")
     parser.add_argument("--html", action="store_true", help="print messages as the Telegram HTML sent")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling; needs NEWSBOT_TOKEN)")
+    run = sub.add_parser("run", help="run the bot (long polling, or a webhook; needs NEWSBOT_TOKEN)")
+    run.add_argument("--webhook", metavar="URL", type=_https_url, help="public https URL Telegram posts updates to")
+    run.add_argument("--listen", metavar="HOST:PORT", type=_listen, default="0.0.0.0:8443",
+                     help="where the webhook server listens (default 0.0.0.0:8443)")
     demo_parser = sub.add_parser("demo", help="load seeds/ into a database and show a brief, a search and a digest")
     demo_parser.add_argument("--seeds", default=None, help="directory of sample documents (default: seeds/)")
     ingest = sub.add_parser("ingest", help="add and fetch sources: feed URLs, files or directories")
@@ -42,10 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1)
     digest = sub.add_parser("digest", help="print today's digest")
     digest.add_argument("--at", type=_instant, default=None, help="digest as of this UTC time (ISO 8601)")
-    sub.add_parser("sources", help="list sources and their health")
+    cli_sources.add_parsers(sub)
     database = sub.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
     return parser
+
+
+def _https_url(value: str) -> str:
+    if not value.startswith("https://") or len(value) < 12:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an https URL (Telegram only posts to https)")
+    return value
+
+
+def _listen(value: str) -> str:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"'{value}' is not HOST:PORT, e.g. 0.0.0.0:8443")
+    return value
 
 
 def _instant(value: str) -> datetime:
@@ -83,16 +99,13 @@ async def _digest(services: Services, args: argparse.Namespace) -> list[str]:
     return services.digests.render(await services.digests.digest_for(args.at or services.clock()))
 
 
-async def _sources(services: Services, args: argparse.Namespace) -> list[str]:
-    return split_message(render_sources(await services.sources.list_sources()))
-
-
 async def _upgrade(services: Services, args: argparse.Namespace) -> list[str]:
     return ["Database schema is up to date."]
 
 
 COMMANDS: dict[str, Command] = {
-    "ingest": _ingest, "brief": _brief, "search": _search, "digest": _digest, "sources": _sources, "db": _upgrade,
+    "ingest": _ingest, "brief": _brief, "search": _search, "digest": _digest, "sources": cli_sources.sources_command,
+    "stats": cli_sources.stats_command, "db": _upgrade,
 }
 
 
@@ -126,7 +139,11 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "run":
-            run_polling(build_application(settings, build_services(settings)))
+            application = build_application(settings, build_services(settings))
+            if args.webhook:
+                run_webhook(application, settings, args.webhook, args.listen)
+            else:
+                run_polling(application)
         elif args.command == "demo":
             _print(asyncio.run(demo.run_demo(settings, args.seeds)), args.html)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from storage.db import check_database_url
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///newsbot.db"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -38,6 +40,9 @@ class Settings:
     allow_private_urls: bool = False
     tick_seconds: float = 60.0
     log_level: str = "INFO"
+    send_rate: float = 29.0
+    digest_max_late_hours: float = 12.0
+    webhook_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -51,6 +56,11 @@ class Settings:
             allow_private_urls=_flag("NEWSBOT_ALLOW_PRIVATE_URLS", env.get("NEWSBOT_ALLOW_PRIVATE_URLS", "")),
             tick_seconds=_seconds(env.get("NEWSBOT_TICK_SECONDS", "").strip() or "60"),
             log_level=_log_level(env.get("NEWSBOT_LOG_LEVEL", "").strip() or "INFO"),
+            send_rate=_number("NEWSBOT_SEND_RATE", env.get("NEWSBOT_SEND_RATE", "").strip() or "29", 0.1, 30),
+            digest_max_late_hours=_number(
+                "NEWSBOT_DIGEST_MAX_LATE_HOURS", env.get("NEWSBOT_DIGEST_MAX_LATE_HOURS", "").strip() or "12", 0, 168
+            ),
+            webhook_secret=_secret(env.get("NEWSBOT_WEBHOOK_SECRET", "").strip() or None),
         )
 
     def require_token(self) -> str:
@@ -117,6 +127,30 @@ def _seconds(value: str) -> float:
     if not 0.05 <= seconds <= 3600:
         raise ConfigError(f"NEWSBOT_TICK_SECONDS must be a number of seconds between 0.05 and 3600, not '{value}'")
     return seconds
+
+
+def _number(name: str, value: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, not '{value}'")
+    return number
+
+
+def _secret(value: str | None) -> str | None:
+    if value is not None and not _SECRET.match(value):
+        raise ConfigError("NEWSBOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return value
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token: configured, or derived from the token
+    so that every process of one bot agrees on it."""
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    return hashlib.sha256(f"newsbot-webhook:{settings.require_token()}".encode()).hexdigest()
 
 
 def _log_level(value: str) -> str:

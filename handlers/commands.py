@@ -7,11 +7,13 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from handlers.channels import is_chat_ref, postable_chat
 from handlers.context import BotContext, chat_id, reply, user_id
-from handlers.texts import WELCOME, help_text, usage
+from handlers.texts import NOT_ADMIN, WELCOME, help_text, usage
 from news.errors import InvalidArgument
 from news.models import SearchPage
-from news.render import render_briefing, render_search, render_sources, render_subscription
+from news.render import render_briefing, render_search, render_subscription
+from news.render_sources import render_source_list
 
 logger = logging.getLogger(__name__)
 
@@ -59,20 +61,36 @@ def paging_keyboard(page: SearchPage) -> InlineKeyboardMarkup | None:
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
-    """Create or change this chat's daily digest, or show it when given no arguments."""
+    """Create or change a daily digest (this chat's, or an admin's channel's), or show it given no arguments."""
+    args = list(context.args or [])
+    target = chat_id(update)
+    where = ""
     try:
-        subscription, changed = await context.services.subscriptions.subscribe(chat_id(update), context.args or [])
+        if args and is_chat_ref(args[0]):
+            if not context.services.is_admin(user_id(update)):
+                await reply(update, NOT_ADMIN)
+                return
+            target, title = await postable_chat(context.bot, args.pop(0))
+            where = f" for <b>{escape(title)}</b>"
+        subscription, changed = await context.services.subscriptions.subscribe(target, args)
     except InvalidArgument as exc:
         await reply(update, f"{escape(str(exc))}\n{usage('subscribe')}")
         return
-    prefix = "✅ Subscribed. " if changed else ""
+    prefix = f"✅ Subscribed{where}. " if changed else ""
     await reply(update, prefix + render_subscription(subscription))
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
-    """Stop this chat's daily digest."""
-    stopped = await context.services.subscriptions.unsubscribe(chat_id(update))
-    text = "✅ Unsubscribed: no more daily digests here." if stopped else "This chat had no daily digest."
+    """Stop this chat's daily digest (or, for admins, a channel's: /unsubscribe @channel)."""
+    args = context.args or []
+    target = chat_id(update)
+    if args and is_chat_ref(args[0]):
+        if not context.services.is_admin(user_id(update)):
+            await reply(update, NOT_ADMIN)
+            return
+        target = int(args[0]) if args[0].lstrip("-").isdigit() else (await context.bot.get_chat(args[0])).id
+    stopped = await context.services.subscriptions.unsubscribe(target)
+    text = "✅ Unsubscribed: no more daily digests there." if stopped else "There was no daily digest to stop."
     await reply(update, text)
 
 
@@ -84,5 +102,7 @@ async def digest(update: Update, context: BotContext) -> None:
 
 
 async def sources(update: Update, context: BotContext) -> None:
-    """The sources the bot reads, with their health."""
-    await reply(update, render_sources(await context.services.sources.list_sources()))
+    """The sources the bot reads, with their health, a page at a time (/sources 2 for the second)."""
+    args = context.args or []
+    page = await context.services.sources.page(int(args[0]) if args and args[0].isdigit() else 1)
+    await reply(update, render_source_list(page.sources, page.now, page=page.page, pages=page.pages, total=page.total))

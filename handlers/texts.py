@@ -21,12 +21,18 @@ USER_COMMANDS: list[tuple[str, str, str]] = [
     ("subscribe", "[HH:MM] [time zone] [topics]", "Daily digest at your time"),
     ("unsubscribe", "", "Stop the daily digest"),
     ("digest", "", "Today's digest now, as a preview"),
-    ("sources", "", "The feeds I read"),
+    ("sources", "[page]", "The feeds I read, with their health"),
 ]
 ADMIN_COMMANDS: list[tuple[str, str, str]] = [
-    ("addsource", "<url> [name]", "Add a feed (fetched once first)"),
+    ("addsource", "<url> [name]", "Add a feed or a page that links one (fetched once first)"),
     ("removesource", "<id>", "Remove a feed (its stories stay)"),
+    ("pausesource", "<id>", "Stop polling a feed"),
+    ("resumesource", "<id>", "Poll a paused feed again"),
+    ("setinterval", "<id> <interval>", "How often to poll a feed, e.g. 30m, 2h, 1d"),
+    ("fulltext", "<id> on|off", "Fetch full articles for a teaser-only feed"),
     ("refresh", "", "Poll every feed now"),
+    ("export", "", "The feed list as an OPML file (send me an .opml file to import one)"),
+    ("stats", "", "Sources by health, stories per day, subscribers, digests"),
 ]
 USAGE = {name: f"/{name} {args}".strip() for name, args, _ in USER_COMMANDS + ADMIN_COMMANDS}
 USAGE["search"] = SEARCH_USAGE

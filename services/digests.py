@@ -79,11 +79,26 @@ class DigestService:
         return split_message(render_briefing(briefing, empty=EMPTY_DIGEST))
 
     async def run_due(self, send: Sender) -> DeliveryReport:
-        """Deliver every due digest (and any a stopped worker left half-sent), batch after batch."""
+        """Deliver every due digest (and any a stopped worker left half-sent): one task claims batches while
+        `batch` senders work through them, so the pipeline never drains between batches."""
         report = DeliveryReport()
         rendered: dict[tuple[date, tuple[str, ...]], asyncio.Task[list[str]]] = {}
-        while claims := await self._claim_batch(report):
-            await asyncio.gather(*(self._deliver(claim, send, rendered, report) for claim in claims))
+        queue: asyncio.Queue[deliveries.Claim | None] = asyncio.Queue(maxsize=self.policy.batch)
+
+        async def claim_all() -> None:
+            try:
+                while claims := await self._claim_batch(report):
+                    for claim in claims:
+                        await queue.put(claim)
+            finally:
+                for _ in range(self.policy.batch):
+                    await queue.put(None)
+
+        async def deliver_all() -> None:
+            while (claim := await queue.get()) is not None:
+                await self._deliver(claim, send, rendered, report)
+
+        await asyncio.gather(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
         return report
 
     async def _claim_batch(self, report: DeliveryReport) -> list[deliveries.Claim]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.models import Subscription
 from news.schedule import digest_day, latest_due, next_due
-from storage.models import DeliveryRow
-from storage.subscriptions import due_subscriptions, get_subscriptions, set_next_due
+from storage.models import DeliveryRow, SubscriptionRow
+from storage.subscriptions import due_subscriptions, get_subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,34 +38,41 @@ def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
 async def claim_due(
     session: AsyncSession, now: datetime, *, worker: str, max_late: timedelta, limit: int
 ) -> tuple[list[Claim], int]:
-    """Claim due digests (advancing each subscription); digests later than max_late are recorded as skipped."""
-    claims: list[Claim] = []
-    skipped = 0
-    for subscription in await due_subscriptions(session, now, limit):
+    """Claim due digests (advancing each subscription); digests later than max_late are recorded as skipped.
+
+    Two statements for the whole batch, so the transaction (and SQLite's write lock) is short."""
+    due = await due_subscriptions(session, now, limit)
+    if not due:
+        return [], 0
+    plan: list[tuple[Subscription, date, bool]] = []
+    for subscription in due:
         latest = latest_due(subscription.at, subscription.timezone, subscription.next_due_at or now, now)
-        await set_next_due(session, subscription.chat_id, next_due(subscription.at, subscription.timezone, now))
-        day = digest_day(latest, subscription.timezone)
-        late = now - latest > max_late
-        inserted = await session.scalar(
-            _insert(session)
-            .values(chat_id=subscription.chat_id, digest_date=day, status="skipped" if late else "claimed",
-                    claimed_at=now, worker=worker, error="too late" if late else None)
-            .on_conflict_do_nothing()
-            .returning(DeliveryRow.id)
-        )
-        if inserted is not None and late:
-            skipped += 1
-        elif inserted is not None:
-            claims.append(Claim(subscription, day))
-    return claims, skipped
+        plan.append((subscription, digest_day(latest, subscription.timezone), now - latest > max_late))
+    await session.execute(
+        update(SubscriptionRow),
+        [{"chat_id": s.chat_id, "next_due_at": next_due(s.at, s.timezone, now)} for s in due],
+    )
+    rows = [{"chat_id": s.chat_id, "digest_date": day, "status": "skipped" if late else "claimed", "claimed_at": now,
+             "worker": worker, "error": "too late" if late else None} for s, day, late in plan]
+    inserted = await session.execute(
+        _insert(session).values(rows).on_conflict_do_nothing().returning(DeliveryRow.chat_id, DeliveryRow.status)
+    )
+    won = {chat_id: status for chat_id, status in inserted.all()}
+    claims = [Claim(s, day) for s, day, _ in plan if won.get(s.chat_id) == "claimed"]
+    return claims, sum(1 for status in won.values() if status == "skipped")
 
 
 async def reclaim_stale(
     session: AsyncSession, now: datetime, *, worker: str, lease: timedelta, limit: int
 ) -> list[Claim]:
-    """Take over claims whose worker stopped (no progress for a lease), resuming at their next message."""
+    """Take over claims whose worker stopped (no progress for a lease) or that wait for a retry, resuming at
+    their next message; a live worker's own claims are never taken, however long they wait."""
     cutoff = now - lease
-    stale = select(DeliveryRow.id).where(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < cutoff)
+    stale = select(DeliveryRow.id).where(
+        DeliveryRow.status == "claimed",
+        DeliveryRow.claimed_at < cutoff,
+        or_(DeliveryRow.worker.is_(None), DeliveryRow.worker != worker),
+    )
     stale = stale.order_by(DeliveryRow.claimed_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         stale = stale.with_for_update(skip_locked=True)
@@ -105,7 +112,7 @@ async def retry_later(session: AsyncSession, chat_id: int, day: date, now: datet
     attempts = await session.scalar(
         update(DeliveryRow)
         .where(DeliveryRow.chat_id == chat_id, DeliveryRow.digest_date == day)
-        .values(attempts=DeliveryRow.attempts + 1, error=error, claimed_at=now)
+        .values(attempts=DeliveryRow.attempts + 1, error=error, claimed_at=now, worker=None)
         .returning(DeliveryRow.attempts)
     )
     return int(attempts or 0)

@@ -64,6 +64,8 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.failures: dict[int, tuple[int, str, dict[str, Any]]] = {}
+        self.chats: dict[str, dict[str, Any]] = {}
+        self.bot_status: dict[int, dict[str, Any]] = {}
         self._next_update = 1
         self._next_message = 100
         self._changed = asyncio.Event()
@@ -160,6 +162,32 @@ class FakeBotApi:
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> Any:
         return True
+
+    async def _m_setwebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def add_chat(self, chat_id: int, username: str, kind: str, status: str, **rights: bool) -> None:
+        """Make a channel or group known, with the bot's membership in it."""
+        chat = {"id": chat_id, "type": kind, "title": username.title(), "username": username,
+                "accent_color_id": 0, "max_reaction_count": 11}
+        self.chats[f"@{username}"] = self.chats[str(chat_id)] = chat
+        bot_user = {"id": 1, "is_bot": True, "first_name": "newsbot"}
+        self.bot_status[chat_id] = {"status": status, "user": bot_user, **rights}
+
+    async def _m_getchat(self, params: dict[str, Any]) -> Any:
+        chat = self.chats.get(str(params["chat_id"]))
+        return chat if chat else _fail(400, "Bad Request: chat not found")
+
+    async def _m_getchatmember(self, params: dict[str, Any]) -> Any:
+        member = self.bot_status.get(int(params["chat_id"]))
+        if member is None:
+            return _fail(400, "Bad Request: chat not found")
+        if member["status"] == "administrator":
+            defaults = {key: False for key in ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                        "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+                        "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories")}
+            return {**defaults, **member}
+        return member
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
         return True

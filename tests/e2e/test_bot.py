@@ -145,3 +145,17 @@ async def test_search_paging_buttons_edit_the_message(running: FakeBotApi) -> No
     await api.wait_for(lambda: sum(method == "answerCallbackQuery" for method, _ in api.calls) >= 2)
     answer = [params for method, params in api.calls if method == "answerCallbackQuery"][-1]
     assert "no longer works" in answer.get("text", "")
+
+
+async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: FakeBotApi) -> None:
+    api = running
+    api.add_chat(-1001111, "newsroom", "channel", "administrator", can_post_messages=True)
+    api.add_chat(-1002222, "readonly", "channel", "administrator", can_post_messages=False)
+    api.add_chat(-1003333, "lounge", "supergroup", "left")
+    assert await ask(api, "/subscribe @newsroom 08:00 Europe/Berlin") == NOT_ADMIN
+    done = await ask(api, "/subscribe @newsroom 08:00 Europe/Berlin", user=ADMIN)
+    assert "Subscribed for <b>Newsroom</b>" in done and "08:00" in done and "Europe/Berlin" in done
+    assert "right to post messages" in await ask(api, "/subscribe @readonly 08:00", user=ADMIN)
+    assert "allowed to send messages" in await ask(api, "/subscribe -1003333", user=ADMIN)
+    assert "cannot see @nowhere_at_all" in await ask(api, "/subscribe @nowhere_at_all", user=ADMIN)
+    assert "Unsubscribed" in await ask(api, "/unsubscribe @newsroom", user=ADMIN)

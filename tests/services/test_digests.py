@@ -122,6 +122,7 @@ async def test_crash_after_claim_is_resent_after_the_lease_once(services: Servic
 
     with pytest.raises(Crash):
         await services.digests.run_due(dying)
+    services.digests.worker = "restarted-process"
     outbox = Outbox()
     assert (await services.digests.run_due(outbox)).sent == 0, "the claim is still leased"
     clock.advance(minutes=3)
@@ -144,6 +145,7 @@ async def test_a_half_sent_digest_resumes_at_its_next_message(services: Services
 
     with pytest.raises(Crash):
         await services.digests.run_due(dies_on_third)
+    services.digests.worker = "restarted-process"
     clock.advance(minutes=3)
     outbox = Outbox()
     assert (await services.digests.run_due(outbox)).sent == 1

@@ -1,0 +1,42 @@
+"""Channels and groups subscribed by an admin: resolve them and check the bot may post there first."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Bot, ChatMember
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+
+from news.errors import InvalidArgument
+
+_CHAT_REF = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15}|-\d{5,15})$")
+
+
+def is_chat_ref(value: str) -> bool:
+    """Whether an argument names another chat: @channelname or a negative chat id."""
+    return bool(_CHAT_REF.match(value))
+
+
+async def postable_chat(bot: Bot, ref: str) -> tuple[int, str]:
+    """The id and title of a channel or group the bot can post in; InvalidArgument saying why not otherwise."""
+    target: int | str = int(ref) if ref.lstrip("-").isdigit() else ref
+    try:
+        chat = await bot.get_chat(target)
+        member = await bot.get_chat_member(chat.id, bot.id)
+    except (BadRequest, Forbidden) as exc:
+        raise InvalidArgument(f"I cannot see {ref}: {exc.message}. Add me to it first.") from None
+    title = chat.title or chat.username or str(chat.id)
+    if chat.type == ChatType.CHANNEL:
+        allowed = member.status == ChatMember.OWNER or (
+            member.status == ChatMember.ADMINISTRATOR and bool(getattr(member, "can_post_messages", False))
+        )
+        needed = "an administrator of it with the right to post messages"
+    else:
+        allowed = member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER) or (
+            member.status == ChatMember.RESTRICTED and bool(getattr(member, "can_send_messages", False))
+        )
+        needed = "a member of it allowed to send messages"
+    if not allowed:
+        raise InvalidArgument(f"I cannot post in {title}: make me {needed}, then try again.")
+    return chat.id, title
