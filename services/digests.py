@@ -98,8 +98,19 @@ class DigestService:
             while (claim := await queue.get()) is not None:
                 await self._deliver(claim, send, rendered, report)
 
-        await asyncio.gather(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
+        heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            await asyncio.gather(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
+        finally:
+            heartbeat.cancel()
         return report
+
+    async def _heartbeat(self) -> None:
+        """Renew this worker's claims every third of a lease, so no other worker takes them while queued."""
+        while True:
+            await asyncio.sleep(self.policy.lease.total_seconds() / 3)
+            async with self.db.transaction() as session:
+                await deliveries.renew(session, self.worker, self.clock())
 
     async def _claim_batch(self, report: DeliveryReport) -> list[deliveries.Claim]:
         now, policy = self.clock(), self.policy

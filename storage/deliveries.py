@@ -89,6 +89,14 @@ async def reclaim_stale(
             if chat in subscriptions]
 
 
+async def renew(session: AsyncSession, worker: str, now: datetime) -> int:
+    """Heartbeat: extend the lease of every claim this worker holds; returns how many."""
+    result = await session.execute(
+        update(DeliveryRow).where(DeliveryRow.worker == worker, DeliveryRow.status == "claimed").values(claimed_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def record_progress(session: AsyncSession, chat_id: int, day: date, parts_sent: int, now: datetime) -> None:
     """Remember how many messages of a digest went out (and renew the claim)."""
     await session.execute(
