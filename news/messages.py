@@ -7,6 +7,7 @@ import re
 
 MAX_MESSAGE = 4096
 _TAG = re.compile(r"<[^>]*>")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 
 
 def visible_length(fragment: str) -> int:
@@ -38,9 +39,25 @@ def _pieces(fragment: str, limit: int) -> list[str]:
         if visible_length(paragraph) <= limit:
             pieces.append(paragraph)
             continue
-        for line in paragraph.split("\n"):
+        lines = paragraph.split("\n")
+        if not all(_balanced(line) for line in lines):
+            pieces.extend(_hard_split(paragraph.replace("\n", " "), limit))
+            continue
+        for line in lines:
             pieces.extend([line] if visible_length(line) <= limit else _hard_split(line, limit))
     return pieces
+
+
+def _balanced(fragment: str) -> bool:
+    """Whether every tag opened in the fragment is closed in it, in order."""
+    stack: list[str] = []
+    for match in _TAG_NAME.finditer(fragment):
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
 
 
 def _hard_split(line: str, limit: int) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 MAX_QUERY = 300
 MAX_TERMS = 12
+MAX_COUNTED = 1000
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
@@ -29,6 +30,8 @@ class SearchQuery:
     since: datetime | None = None
     before: datetime | None = None
     problems: tuple[str, ...] = field(default=())
+    excluded_phrases: tuple[tuple[str, ...], ...] = ()
+    now: datetime | None = field(default=None, compare=False)
 
     @property
     def is_useful(self) -> bool:
@@ -39,13 +42,18 @@ class SearchQuery:
         """The query in its canonical written form."""
         parts = list(self.terms) + [f'"{" ".join(p)}"' for p in self.phrases]
         parts += [f"-{word}" for word in self.excluded]
+        parts += [f'-"{" ".join(phrase)}"' for phrase in self.excluded_phrases]
         if self.source:
-            parts.append(f"source:{self.source}")
-        if self.since:
-            parts.append(f"since:{self.since:%Y-%m-%d}")
-        if self.before:
-            parts.append(f"before:{self.before:%Y-%m-%d}")
+            parts.append(f"source:{self.source.replace(' ', '-')}")
+        for name, moment in (("since", self.since), ("before", self.before)):
+            if moment is not None:
+                parts.append(f"{name}:{_written(moment)}")
         return " ".join(parts)
+
+
+def _written(moment: datetime) -> str:
+    """A moment as parse_moment reads it back exactly: a day, or a day and minute."""
+    return f"{moment:%Y-%m-%d}" if (moment.hour, moment.minute) == (0, 0) else f"{moment:%Y-%m-%dT%H:%M}"
 
 
 def words(text: str) -> list[str]:
@@ -58,19 +66,17 @@ def parse_query(text: str, now: datetime) -> SearchQuery:
     terms: list[str] = []
     phrases: list[tuple[str, ...]] = []
     excluded: list[str] = []
+    excluded_phrases: list[tuple[str, ...]] = []
     filters: dict[str, object] = {}
     problems: list[str] = []
     for match in _TOKEN.finditer(text[:MAX_QUERY]):
         negated, phrase, bare = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
-            target = excluded if negated else None
             phrase_words = tuple(words(phrase))
-            if target is not None:
-                excluded.extend(phrase_words)
-            elif len(phrase_words) > 1:
-                phrases.append(phrase_words)
+            if len(phrase_words) > 1:
+                (excluded_phrases if negated else phrases).append(phrase_words)
             else:
-                terms.extend(phrase_words)
+                (excluded if negated else terms).extend(phrase_words)
         elif not _apply_filter(bare, now, filters, problems):
             tokens = words(bare)
             (excluded if bare.startswith("-") and len(bare) > 1 else terms).extend(tokens)
@@ -82,6 +88,8 @@ def parse_query(text: str, now: datetime) -> SearchQuery:
         since=filters.get("since"),  # type: ignore[arg-type]
         before=filters.get("before"),  # type: ignore[arg-type]
         problems=tuple(problems),
+        excluded_phrases=tuple(dict.fromkeys(excluded_phrases))[:MAX_TERMS],
+        now=now,
     )
 
 
@@ -91,7 +99,11 @@ def _apply_filter(token: str, now: datetime, filters: dict[str, object], problem
     if not sep or key not in ("source", "since", "before") or not value:
         return False
     if key == "source":
-        filters["source"] = value.lower()[:100]
+        name = " ".join(words(value))[:100]
+        if name:
+            filters["source"] = name
+        else:
+            problems.append(f"'{token[:40]}' ignored: use source:name")
         return True
     moment = parse_moment(value, now)
     if moment is None:
@@ -102,15 +114,20 @@ def _apply_filter(token: str, now: datetime, filters: dict[str, object], problem
 
 
 def parse_moment(value: str, now: datetime) -> datetime | None:
-    """Read '7d', '12h', '2w' (relative to now) or 'YYYY-MM-DD' (UTC midnight); None if unreadable."""
+    """Read '7d', '12h', '2w' (relative to now, to the minute), 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM' (UTC)."""
     relative = _RELATIVE.match(value.lower())
     if relative:
-        return now - timedelta(days=int(relative.group(1)) * _UNITS[relative.group(2)])
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        return None
-    return day.replace(tzinfo=UTC)
+        try:
+            moment = now - timedelta(days=int(relative.group(1)) * _UNITS[relative.group(2)])
+        except OverflowError:
+            return None
+        return moment.astimezone(UTC).replace(second=0, microsecond=0)
+    for pattern in ("%Y-%m-%d", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
 
 
 def fts5_match(query: SearchQuery) -> str:
@@ -118,8 +135,8 @@ def fts5_match(query: SearchQuery) -> str:
     positive = [_quote(term) for term in query.terms]
     positive += [_quote(" ".join(phrase)) for phrase in query.phrases]
     expression = " AND ".join(positive)
-    for word in query.excluded:
-        expression = f"({expression}) NOT {_quote(word)}"
+    for excluded in [*query.excluded, *(" ".join(phrase) for phrase in query.excluded_phrases)]:
+        expression = f"({expression}) NOT {_quote(excluded)}"
     return expression
 
 

@@ -82,9 +82,9 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
         elif "/" in arg or arg.upper() in ("UTC", "GMT"):
             zone = parse_timezone(arg)
         else:
-            word = "".join(char for char in arg.lower() if char.isalnum() or char in "-'")
+            word = "".join(char for char in arg.lower() if char.isalnum() or char in "-'")[:40]
             if word and word not in topics:
-                topics.append(word[:40])
+                topics.append(word)
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")
     return at, zone, tuple(topics)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from news.briefing import compose_briefing
 from news.errors import InvalidArgument
 from news.models import Briefing, SearchPage
-from news.query import USAGE, parse_query
+from news.query import MAX_COUNTED, USAGE, parse_query
 from services.clock import Clock
 from storage import stories as story_repo
 from storage.db import Database
@@ -48,4 +48,11 @@ class BriefService:
         page = min(max(1, page), MAX_PAGE)
         async with self.db.transaction() as session:
             hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-        return SearchPage(query=query.describe(), hits=hits, page=page, total=total, per_page=PER_PAGE)
+            last = max(1, -(-min(total, MAX_COUNTED) // PER_PAGE))
+            if not hits and page > last:
+                page = last
+                hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        return SearchPage(
+            query=query.describe(), hits=hits, page=page, total=min(total, MAX_COUNTED), per_page=PER_PAGE,
+            capped=total > MAX_COUNTED,
+        )

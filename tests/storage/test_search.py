@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,67 @@ async def test_snippet_marks_matches_and_paging_counts(archive: Database) -> Non
     assert total == 1
     assert f"{MARK_START}" in hits[0].snippet and MARK_END in hits[0].snippet
     assert len(page_two) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('greenland -"ice sheet"', ["EU prepares tariff retaliation over Greenland"]),
+        ('kyiv -"power grid"', ["Kyiv without power after strikes"]),
+        ('kyiv -"without power"', []),
+        ("greenland source:europe-desk", ["Greenland ice sheet study"]),
+        ("strikes since:2026-01-20T12:00", ["Kyiv without power after strikes"]),
+        ("strikes since:2026-01-20T14:00", []),
+    ],
+)
+async def test_excluded_phrases_and_precise_filters(archive: Database, query: str, expected: list[str]) -> None:
+    assert await titles(archive, query) == expected
+
+
+async def test_recent_above_old_when_relevance_is_close(db: Database) -> None:
+    async with db.transaction() as session:
+        source = (await sources.add_source(session, "https://r.example/rss", "Recency Wire", NOW)).id
+        for index, (title, days) in enumerate([("Budget vote old", 300), ("Budget vote new", 1), ("Vote", 0)]):
+            entry = Entry(title, f"https://r.example/{index}", None, "The budget passed.", NOW - timedelta(days=days))
+            await stories.store_entries(session, source, [entry], NOW - timedelta(days=days))
+    assert await titles(db, "budget") == ["Budget vote new", "Budget vote old", "Vote"]
+
+
+async def test_a_story_from_several_sources_appears_once_with_each_source(archive: Database) -> None:
+    async with archive.transaction() as session:
+        wire = (await sources.add_source(session, "https://other.example/rss", "Other Wire", NOW)).id
+        item = Entry("Kyiv without power after strikes", "https://n.example/2", None, "Strikes.", NOW)
+        await stories.store_entries(session, wire, [item], NOW)
+        hits, total = await search_stories(session, parse_query("kyiv", NOW))
+    assert total == 1
+    assert [link.source_name for link in hits[0].story.links] == ["Europe Desk", "Other Wire"]
+
+
+async def test_count_is_capped_and_pages_are_consistent(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storage.search.WINDOW", 4)
+    monkeypatch.setattr("storage.search.RANKED", 2)
+    async with db.transaction() as session:
+        source = (await sources.add_source(session, "https://c.example/rss", "Count Wire", NOW)).id
+        for index in range(6):
+            title = "Report on trade" if index == 4 else f"Item {index}"
+            moment = NOW - timedelta(hours=6 - index)
+            entry = Entry(title, f"https://c.example/{index}", None, "A trade report.", moment)
+            await stories.store_entries(session, source, [entry], NOW)
+        pages = [await search_stories(session, parse_query("report", NOW), limit=1, offset=n) for n in range(5)]
+    assert [total for _, total in pages] == [4, 4, 4, 4, 4]
+    ids = [hits[0].story.id for hits, _ in pages[:4]]
+    assert ids == [5, 6, 4, 3] and pages[4][0] == []
+
+
+def test_benchmark_smoke_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench = Path(__file__).resolve().parents[2] / "bench" / "search.py"
+    data = bench.parents[2] / "shared" / "data"
+    if not data.is_dir():
+        pytest.skip("no benchmark data next to the project")
+    spec = importlib.util.spec_from_file_location("bench_search", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--sizes", "2000", "--cache", str(tmp_path), "--rounds", "1", "--no-pg"]) == 0
+    table = capsys.readouterr().out
+    assert "|     2,000 | SQLite repository" in table and "SQLite raw FTS5 bm25" in table

@@ -1,4 +1,4 @@
-"""Search: ranking and index changes (issue 6).
+"""Search: an index on stories.created_at, so `since:` can bound the full-text scan by story id (issue 6).
 
 Revision ID: 0002
 Revises: 0001
@@ -15,9 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    del bind
+    op.create_index("ix_stories_created_at", "stories", ["created_at"])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_stories_created_at", table_name="stories")

@@ -1,0 +1,259 @@
+"""news.render: Telegram HTML with every value escaped and links only for web URLs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from news.models import Briefing, Link, SearchHit, SearchPage, Source, Story, StoryGroup, Subscription
+from news.render import (
+    MARK_END,
+    MARK_START,
+    MAX_LINKS,
+    highlight,
+    link,
+    render_briefing,
+    render_search,
+    render_sources,
+    render_subscription,
+)
+from tests.botapi import check_html
+
+T = datetime(2026, 1, 20, 15, 0, tzinfo=UTC)
+EVIL = '<script>alert("x")</script> & "q"'
+EVIL_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;q&quot;"
+
+
+def _story(title: str = "Kyiv without power", url: str | None = "https://a.example/1", *links: Link) -> Story:
+    return Story(id=1, title=title, text="text", url=url, published_at=T, links=tuple(links))
+
+
+# ---------------------------------------------------------------- link
+
+
+@pytest.mark.parametrize(
+    ("label", "url", "expected"),
+    [
+        ("Wire", "https://a.example/x", '<a href="https://a.example/x">Wire</a>'),
+        ("Wire", "http://a.example/x", '<a href="http://a.example/x">Wire</a>'),
+        ("A & B", 'https://a.example/?a=1&b="2"', '<a href="https://a.example/?a=1&amp;b=&quot;2&quot;">A &amp; B</a>'),
+        ("<i>x</i>", "https://a.example/", '<a href="https://a.example/">&lt;i&gt;x&lt;/i&gt;</a>'),
+        ("JS", "javascript:alert(1)", "JS"),
+        ("JS", "JAVASCRIPT:alert(1)", "JS"),
+        ("Data", "data:text/html,<b>x</b>", "Data"),
+        ("File", "file:///etc/passwd", "File"),
+        ("Rel", "/relative/path", "Rel"),
+        ("None", None, "None"),
+        ("Empty", "", "Empty"),
+        ("<b>", "javascript:alert(1)", "&lt;b&gt;"),
+    ],
+)
+def test_link(label: str, url: str | None, expected: str) -> None:
+    rendered = link(label, url)
+    assert rendered == expected
+    assert check_html(rendered) is None
+
+
+def test_link_url_cannot_break_out_of_attribute() -> None:
+    rendered = link("x", 'https://a.example/"><script>alert(1)</script>')
+    assert "<script" not in rendered
+    assert rendered.count('"') == 2
+    assert check_html(rendered) is None
+
+
+# ---------------------------------------------------------------- highlight
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        (f"a {MARK_START}kyiv{MARK_END} b", "a <b>kyiv</b> b"),
+        (
+            f"{MARK_START}<script>{MARK_END} & {MARK_START}\"q\"{MARK_END}",
+            "<b>&lt;script&gt;</b> &amp; <b>&quot;q&quot;</b>",
+        ),
+        (f"x<b>{MARK_START}y&z{MARK_END}</b>", "x&lt;b&gt;<b>y&amp;z</b>&lt;/b&gt;"),
+        ("line one\nline two", "line one line two"),
+        ("no marks", "no marks"),
+        (f"…{MARK_START}tariff{MARK_END}s and {MARK_START}tariffs{MARK_END}…", "…<b>tariff</b>s and <b>tariffs</b>…"),
+    ],
+)
+def test_highlight(snippet: str, expected: str) -> None:
+    rendered = highlight(snippet)
+    assert rendered == expected
+    assert check_html(rendered) is None
+
+
+# ---------------------------------------------------------------- briefing
+
+
+def _group(**overrides: object) -> StoryGroup:
+    fields: dict[str, object] = {
+        "label": "Ukraine",
+        "headline": "Kyiv without power",
+        "summary": ["Strikes cut power.", "Crews work."],
+        "stories": [_story("Kyiv without power", "https://a.example/1", Link("World Wire", "https://a.example/1"))],
+    }
+    fields.update(overrides)
+    return StoryGroup(**fields)  # type: ignore[arg-type]
+
+
+def test_render_briefing_plain() -> None:
+    rendered = render_briefing(Briefing(title="Top stories", groups=[_group()]))
+    assert rendered == (
+        "<b>Top stories</b>\n\n"
+        "<b>1. Kyiv without power</b>\n"
+        "<i>Ukraine · 1 source</i>\n"
+        "Strikes cut power. Crews work.\n"
+        '🔗 <a href="https://a.example/1">World Wire</a>'
+    )
+    assert check_html(rendered) is None
+
+
+def test_render_briefing_escapes_every_value() -> None:
+    story = _story(
+        EVIL, "javascript:alert(1)",
+        Link(EVIL, 'https://a.example/?a=1&b="2"'), Link("JS", "javascript:alert(1)"), Link("Nowhere", None),
+    )
+    group = StoryGroup(label=EVIL, headline=EVIL, summary=[EVIL], stories=[story], developing=True)
+    rendered = render_briefing(Briefing(title=EVIL, groups=[group], topic=EVIL))
+    assert "<script" not in rendered
+    assert "javascript:" not in rendered.replace("JS", "")
+    assert rendered.startswith(f"<b>{EVIL_ESCAPED}</b> · <i>{EVIL_ESCAPED}</i>")
+    assert f"<b>1. {EVIL_ESCAPED}</b>" in rendered
+    assert "3 sources · developing</i>" in rendered
+    assert f'<a href="https://a.example/?a=1&amp;b=&quot;2&quot;">{EVIL_ESCAPED}</a> · JS · Nowhere' in rendered
+    assert check_html(rendered) is None
+
+
+@pytest.mark.parametrize(
+    ("briefing", "expected"),
+    [
+        (Briefing(title="Top stories", groups=[]), "<b>Top stories</b>\n\nNo stories in this period yet."),
+        (
+            Briefing(title="A & B", groups=[], topic="<x>"),
+            "<b>A &amp; B</b> · <i>&lt;x&gt;</i>\n\nNo stories in this period yet.",
+        ),
+    ],
+)
+def test_render_briefing_empty(briefing: Briefing, expected: str) -> None:
+    assert render_briefing(briefing) == expected
+    assert check_html(expected) is None
+
+
+def test_render_briefing_custom_empty_text_is_escaped() -> None:
+    rendered = render_briefing(Briefing(title="Digest", groups=[]), empty="Nothing <new> & quiet")
+    assert rendered.endswith("Nothing &lt;new&gt; &amp; quiet")
+
+
+def test_render_briefing_caps_links_and_counts_reports() -> None:
+    many = tuple(Link(f"S{i}", f"https://s{i}.example/") for i in range(MAX_LINKS + 3))
+    stories = [_story("a", None, *many), _story("b", None, Link("S0", "https://s0.example/"))]
+    rendered = render_briefing(Briefing(title="T", groups=[_group(label="", summary=[], stories=stories)]))
+    assert "<i>2 reports · 11 sources</i>" in rendered
+    assert rendered.count("<a ") == MAX_LINKS
+    assert rendered.endswith(" · +3 more")
+    assert check_html(rendered) is None
+
+
+def test_render_briefing_numbers_groups() -> None:
+    groups = [_group(headline=f"Event {i}") for i in range(1, 4)]
+    rendered = render_briefing(Briefing(title="T", groups=groups))
+    assert [line for line in rendered.split("\n") if line.startswith("<b>") and ". " in line] == [
+        "<b>1. Event 1</b>", "<b>2. Event 2</b>", "<b>3. Event 3</b>"
+    ]
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_render_search_results() -> None:
+    story = _story(EVIL, "https://a.example/1", Link("Wire & Co", "https://a.example/1"), Link("Wire & Co", None))
+    page = SearchPage(query=EVIL, hits=[SearchHit(story, f"a {MARK_START}<kyiv>{MARK_END} & b\nc")], page=2,
+                      total=6, per_page=5)
+    rendered = render_search(page)
+    assert rendered.split("\n\n") == [
+        f"🔎 <b>6 matches</b> for <i>{EVIL_ESCAPED}</i> · page 2 of 2",
+        f'6. <b><a href="https://a.example/1">{EVIL_ESCAPED}</a></b>\n'
+        "<i>Wire &amp; Co · 2026-01-20</i>\n"
+        "a <b>&lt;kyiv&gt;</b> &amp; b c",
+    ]
+    assert check_html(rendered) is None
+
+
+@pytest.mark.parametrize(
+    ("story", "snippet", "lines"),
+    [
+        (_story("Plain", "javascript:alert(1)"), "", ["1. <b>Plain</b>", "<i>unknown source · 2026-01-20</i>"]),
+        (_story("Plain", None, Link("W", None)), "   ", ["1. <b>Plain</b>", "<i>W · 2026-01-20</i>"]),
+    ],
+)
+def test_render_search_without_link_or_snippet(story: Story, snippet: str, lines: list[str]) -> None:
+    rendered = render_search(SearchPage(query="q", hits=[SearchHit(story, snippet)], page=1, total=1, per_page=5))
+    assert rendered.split("\n\n")[0] == "🔎 <b>1 match</b> for <i>q</i> · page 1 of 1"
+    assert rendered.split("\n\n")[1].split("\n") == lines
+    assert check_html(rendered) is None
+
+
+def test_render_search_no_hits() -> None:
+    rendered = render_search(SearchPage(query=EVIL, hits=[], page=1, total=0, per_page=5))
+    assert rendered == f"🔎 No stories match <i>{EVIL_ESCAPED}</i>."
+    assert check_html(rendered) is None
+
+
+# ---------------------------------------------------------------- sources
+
+
+def test_render_sources() -> None:
+    sources = [
+        Source(1, "https://a.example/rss", EVIL),
+        Source(2, "javascript:alert(1)", "JS & co", T, "HTTP 500 <oops>", 3),
+        Source(3, "file:///srv/seeds/doc.txt", "Doc", T, None, 7),
+    ]
+    rendered = render_sources(sources)
+    assert rendered.split("\n\n") == [
+        "<b>3 sources</b>",
+        f'<b>#1</b> <a href="https://a.example/rss">{EVIL_ESCAPED}</a>\n<i>0 stories · not fetched yet</i>',
+        "<b>#2</b> JS &amp; co\n<i>3 stories · failing since 2026-01-20 15:00 UTC: HTTP 500 &lt;oops&gt;</i>",
+        "<b>#3</b> Doc\n<i>7 stories · ok, fetched 2026-01-20 15:00 UTC</i>",
+    ]
+    assert check_html(rendered) is None
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected_start"),
+    [
+        ([], "No sources yet. Admins add one with /addsource &lt;url&gt;."),
+        ([Source(9, "https://a.example/", "One")], "<b>1 source</b>"),
+    ],
+)
+def test_render_sources_counts(sources: list[Source], expected_start: str) -> None:
+    rendered = render_sources(sources)
+    assert rendered.startswith(expected_start)
+    assert check_html(rendered) is None
+
+
+# ---------------------------------------------------------------- subscription
+
+
+@pytest.mark.parametrize(
+    ("subscription", "expected"),
+    [
+        (None, "This chat is not subscribed. Use /subscribe [HH:MM] [time zone] to get a daily digest."),
+        (
+            Subscription(1, time(7, 30), "UTC", active=False),
+            "This chat is not subscribed. Use /subscribe [HH:MM] [time zone] to get a daily digest.",
+        ),
+        (Subscription(1, time(7, 5), "UTC"), "Daily digest at <b>07:05</b> UTC."),
+        (
+            Subscription(1, time(7, 30), "Europe/Kyiv", ("<x>", "a&b"), True, datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+            "Daily digest about <i>&lt;x&gt;, a&amp;b</i> at <b>07:30</b> Europe/Kyiv.\n"
+            "Next: 2026-03-29 04:30 Europe/Kyiv.",
+        ),
+    ],
+)
+def test_render_subscription(subscription: Subscription | None, expected: str) -> None:
+    rendered = render_subscription(subscription)
+    assert rendered == expected
+    assert check_html(rendered) is None

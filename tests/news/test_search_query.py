@@ -1,0 +1,90 @@
+"""The search query parser: a table of ordinary and hostile inputs, canonical forms and FTS5 quoting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from news.query import MAX_TERMS, SearchQuery, fts5_match, parse_moment, parse_query
+
+NOW = datetime(2026, 11, 20, 18, 30, 15, tzinfo=UTC)
+WEEK_AGO = datetime(2026, 11, 13, 18, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tariffs", SearchQuery(terms=("tariffs",))),
+        ("Kyiv  POWER", SearchQuery(terms=("kyiv", "power"))),
+        ('"peace board" fee', SearchQuery(terms=("fee",), phrases=(("peace", "board"),))),
+        ('"single"', SearchQuery(terms=("single",))),
+        ("greenland -ice", SearchQuery(terms=("greenland",), excluded=("ice",))),
+        ('greenland -"ice sheet"', SearchQuery(terms=("greenland",), excluded_phrases=(("ice", "sheet"),))),
+        ("strikes source:Europe", SearchQuery(terms=("strikes",), source="europe")),
+        ("strikes source:world-wire", SearchQuery(terms=("strikes",), source="world-wire")),
+        ("x since:7d", SearchQuery(terms=("x",), since=WEEK_AGO)),
+        ("x before:2026-11-01", SearchQuery(terms=("x",), before=datetime(2026, 11, 1, tzinfo=UTC))),
+        ("x since:2026-11-13T18:30", SearchQuery(terms=("x",), since=WEEK_AGO)),
+        ("kyiv kyiv KYIV", SearchQuery(terms=("kyiv",))),
+        ("foo:bar", SearchQuery(terms=("foo", "bar"))),
+    ],
+)
+def test_parses_the_query_language(text: str, expected: SearchQuery) -> None:
+    assert parse_query(text, NOW) == expected
+
+
+HOSTILE = [
+    '"unclosed quote', 'NEAR(kyiv power, 2)', "*", "kyi*", "'; DROP TABLE stories; --", "fox AND", "C++",
+    "AND OR NOT", "🙂🙂 kyiv", "שלום עולם", "مرحبا بالعالم", "x" * 5000, "kyiv " * 1000, 'title:kyiv "a" OR -',
+    "source:%_ strikes", "since:banana kyiv", "since:99999999d kyiv", "since:9999y kyiv",
+    "before:2026-13-45 kyiv", "-", "--kyiv",
+    '""', '-""', "\x00kyiv\x00", "kyiv\u202e", "^kyiv", "{title}: kyiv", "kyiv) OR (1=1", "col:kyiv",
+    "<b>kyiv</b>", "&amp;", "\\", "'", '"', "\ud83d", "kyiv\n\nNOT power",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_parses_to_plain_data(text: str) -> None:
+    query = parse_query(text, NOW)
+    every = [*query.terms, *query.excluded, *(w for p in (*query.phrases, *query.excluded_phrases) for w in p)]
+    assert all(word and all(ch.isalnum() or ch in "_-'’." for ch in word) for word in every)
+    assert len(query.terms) <= MAX_TERMS and len(query.excluded) <= MAX_TERMS
+    if query.is_useful:
+        assert fts5_match(query).count('"') % 2 == 0
+        assert parse_query(query.describe(), NOW) == replace(query, problems=())
+
+
+@pytest.mark.parametrize("text", ["", "   ", "*", "🙂", "-kyiv", '""', "source:bbc", "since:7d", "+-*/", "NOT"])
+def test_useless_queries_are_flagged(text: str) -> None:
+    query = parse_query(text, NOW)
+    assert not query.is_useful or query.terms == ("not",)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("fox AND", '"fox" AND "and"'),
+        ("C++", '"c"'),
+        ('say "hello world" -bye', '("say" AND "hello world") NOT "bye"'),
+        ('a -"x y"', '("a") NOT "x y"'),
+        ("don't", '"don\'t"'),
+    ],
+)
+def test_fts5_expression_quotes_every_token(text: str, match: str) -> None:
+    assert fts5_match(parse_query(text, NOW)) == match
+
+
+def test_bad_filters_become_problems_not_errors() -> None:
+    query = parse_query("kyiv since:banana source:%%", NOW)
+    assert query.terms == ("kyiv",) and query.since is None and query.source is None
+    assert len(query.problems) == 2
+
+
+def test_relative_moments_round_to_the_minute_so_paging_repeats_the_same_query() -> None:
+    query = parse_query("kyiv since:7d", NOW)
+    assert query.describe() == "kyiv since:2026-11-13T18:30"
+    assert parse_query(query.describe(), NOW + timedelta(days=3)) == query
+    assert parse_moment("12h", NOW) == datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+    assert parse_moment("2026-02-30", NOW) is None

@@ -1,0 +1,296 @@
+"""bot.settings and the `newsbot` command line, run in-process against a SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, ConfigError, Settings, load_environment
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TOKEN = "123456:ABC-def_ghi"
+SUBCOMMANDS = ["run", "demo", "ingest", "brief", "search", "digest", "sources", "db"]
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_settings_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.token is None
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.admins == frozenset()
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.timezone == "UTC"
+    assert settings.allow_private_urls is False
+    assert settings.tick_seconds == 60.0
+    assert settings.log_level == "INFO"
+
+
+@pytest.mark.parametrize(
+    ("env", "field", "expected"),
+    [
+        ({"NEWSBOT_TOKEN": f"  {TOKEN}  "}, "token", TOKEN),
+        ({"NEWSBOT_TOKEN": "   "}, "token", None),
+        ({"NEWSBOT_DATABASE_URL": "sqlite+aiosqlite:///x.db"}, "database_url", "sqlite+aiosqlite:///x.db"),
+        ({"NEWSBOT_DATABASE_URL": "postgresql+asyncpg://u:p@h/db"}, "database_url", "postgresql+asyncpg://u:p@h/db"),
+        ({"NEWSBOT_ADMINS": "1, 2;3"}, "admins", frozenset({1, 2, 3})),
+        ({"NEWSBOT_ADMINS": "-100123"}, "admins", frozenset({-100123})),
+        ({"NEWSBOT_ADMINS": " , "}, "admins", frozenset()),
+        ({"NEWSBOT_API_URL": "http://127.0.0.1:8081/bot"}, "api_url", "http://127.0.0.1:8081/bot"),
+        ({"NEWSBOT_TIMEZONE": "europe/kyiv"}, "timezone", "Europe/Kyiv"),
+        ({"NEWSBOT_TIMEZONE": ""}, "timezone", "UTC"),
+        ({"NEWSBOT_ALLOW_PRIVATE_URLS": "1"}, "allow_private_urls", True),
+        ({"NEWSBOT_ALLOW_PRIVATE_URLS": "YES"}, "allow_private_urls", True),
+        ({"NEWSBOT_ALLOW_PRIVATE_URLS": " on "}, "allow_private_urls", True),
+        ({"NEWSBOT_ALLOW_PRIVATE_URLS": "false"}, "allow_private_urls", False),
+        ({"NEWSBOT_ALLOW_PRIVATE_URLS": "0"}, "allow_private_urls", False),
+        ({"NEWSBOT_TICK_SECONDS": "0.05"}, "tick_seconds", 0.05),
+        ({"NEWSBOT_TICK_SECONDS": "3600"}, "tick_seconds", 3600.0),
+        ({"NEWSBOT_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
+    ],
+)
+def test_settings_good_values(env: dict[str, str], field: str, expected: object) -> None:
+    assert getattr(Settings.from_env(env), field) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEWSBOT_TOKEN", "not-a-token"),
+        ("NEWSBOT_TOKEN", "123456"),
+        ("NEWSBOT_TOKEN", "abc:def"),
+        ("NEWSBOT_TOKEN", "123:has space"),
+        ("NEWSBOT_DATABASE_URL", "mysql://u:p@localhost/db"),
+        ("NEWSBOT_DATABASE_URL", "sqlite:///plain-driver.db"),
+        ("NEWSBOT_DATABASE_URL", "postgresql://u@h/db"),
+        ("NEWSBOT_DATABASE_URL", "not a url"),
+        ("NEWSBOT_ADMINS", "alice"),
+        ("NEWSBOT_ADMINS", "1,two,3"),
+        ("NEWSBOT_ADMINS", "1.5"),
+        ("NEWSBOT_API_URL", "ftp://api.example/bot"),
+        ("NEWSBOT_API_URL", "api.telegram.org/bot"),
+        ("NEWSBOT_API_URL", "javascript:alert(1)"),
+        ("NEWSBOT_TIMEZONE", "Mars/Olympus"),
+        ("NEWSBOT_TIMEZONE", "../etc/passwd"),
+        ("NEWSBOT_ALLOW_PRIVATE_URLS", "maybe"),
+        ("NEWSBOT_ALLOW_PRIVATE_URLS", "2"),
+        ("NEWSBOT_TICK_SECONDS", "soon"),
+        ("NEWSBOT_TICK_SECONDS", "0"),
+        ("NEWSBOT_TICK_SECONDS", "-5"),
+        ("NEWSBOT_TICK_SECONDS", "3601"),
+        ("NEWSBOT_TICK_SECONDS", "nan"),
+        ("NEWSBOT_TICK_SECONDS", "inf"),
+        ("NEWSBOT_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_settings_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_require_token() -> None:
+    assert Settings.from_env({"NEWSBOT_TOKEN": TOKEN}).require_token() == TOKEN
+    with pytest.raises(ConfigError, match="NEWSBOT_TOKEN"):
+        Settings.from_env({}).require_token()
+
+
+def test_load_environment_merges_dotenv_under_environment(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "# comment\nNEWSBOT_TIMEZONE=Europe/Kyiv\nNEWSBOT_ADMINS=1,2\nexport NEWSBOT_LOG_LEVEL=debug\n"
+        "NEWSBOT_TOKEN='123:quoted'\nEMPTY\n"
+    )
+    env = load_environment({"NEWSBOT_ADMINS": "7", "OTHER": "x"}, dotenv=dotenv)
+    assert env["NEWSBOT_TIMEZONE"] == "Europe/Kyiv"
+    assert env["NEWSBOT_ADMINS"] == "7"  # the environment wins
+    assert env["NEWSBOT_LOG_LEVEL"] == "debug"
+    assert env["NEWSBOT_TOKEN"] == "123:quoted"
+    assert env["OTHER"] == "x"
+    assert "EMPTY" not in env
+    settings = Settings.from_env(env)
+    assert (settings.timezone, settings.admins, settings.log_level) == ("Europe/Kyiv", frozenset({7}), "DEBUG")
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["missing-file", "directory"])
+def test_load_environment_without_dotenv_file(tmp_path: Path, exists: bool) -> None:
+    path = tmp_path / ".env"
+    if exists:
+        path.mkdir()
+    assert load_environment({"A": "1"}, dotenv=path) == {"A": "1"}
+
+
+def test_load_environment_defaults_to_cwd_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("NEWSBOT_TIMEZONE=Asia/Tokyo\n")
+    assert load_environment({})["NEWSBOT_TIMEZONE"] == "Asia/Tokyo"
+    monkeypatch.delenv("NEWSBOT_TIMEZONE", raising=False)
+    assert load_environment()["NEWSBOT_TIMEZONE"] == "Asia/Tokyo"
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _clear_newsbot_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("NEWSBOT_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int, str]]:
+    """A database with the seeds ingested once for the module: (directory, exit code, ingest stderr)."""
+    directory = tmp_path_factory.mktemp("cli")
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        _clear_newsbot_env(patch)
+        patch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{directory}/x.db")
+        patch.chdir(directory)
+        with contextlib.redirect_stderr(err):
+            code = main(["ingest", str(SEEDS)])
+    yield directory, code, err.getvalue()
+
+
+@pytest.fixture
+def cli(seeded: tuple[Path, int, str], monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = seeded[0]
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{directory}/x.db")
+    monkeypatch.chdir(directory)
+    return directory
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_ingest_seeds(seeded: tuple[Path, int, str]) -> None:
+    _, code, err = seeded
+    assert code == 0
+    for line in ("World Wire: 3 new, 2 known", "Europe Desk: 4 new", "Morning Briefs: 3 new", ": 18 new"):
+        assert line in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["search", "Kherson", "--page", "1"], ["1 match", "Kherson"]),
+        (["--html", "search", "kherson"], ["<b>1 match</b>", "Kherson"]),
+        (["brief", "--at", "2026-01-20T18:00Z"], ["Top stories", "20 Jan 2026", "Greenland"]),
+        (["brief", "--at", "2026-01-20T18:00:00+00:00", "greenland"], ["Top stories", "Greenland"]),
+        (["digest", "--at", "2026-01-20T18:00Z"], ["Daily digest", "20 Jan 2026"]),
+        (["sources"], ["4 sources", "World Wire", "Europe Desk", "Morning Briefs", "ok, fetched"]),
+        (["db", "upgrade"], ["Database schema is up to date."]),
+    ],
+)
+def test_read_commands(cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: list[str]) -> None:
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    for text in expected:
+        assert text in out
+    if "--html" not in argv:
+        assert "<b>" not in out and "</i>" not in out
+
+
+@pytest.mark.parametrize("query", [["*"], ["--", "-x"], ["since:7d", "source:wire"]])
+def test_useless_search_returns_2_with_usage(
+    cli: Path, capsys: pytest.CaptureFixture[str], query: list[str]
+) -> None:
+    assert main(["search", *query]) == 2
+    captured = capsys.readouterr()
+    assert "/search <words>" in captured.err
+    assert captured.out == ""
+
+
+def test_option_like_search_word_is_an_argparse_error(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["search", "-x"])
+    assert exit_info.value.code == 2
+    assert "usage: newsbot search" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["sources"], ["search", "kherson"], ["brief"], ["digest"], ["db", "upgrade"], ["ingest", "nowhere"], ["demo"],
+     ["run"]],
+)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("NEWSBOT_TIMEZONE", "Mars/Olympus"), ("NEWSBOT_TICK_SECONDS", "soon"), ("NEWSBOT_DATABASE_URL", "mysql://x/y")],
+)
+def test_bad_environment_is_a_configuration_error(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], name: str,
+    value: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("newsbot: configuration error: ")
+    assert name in lines[0]
+    assert captured.out == ""
+
+
+def test_bad_dotenv_is_a_configuration_error(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (fresh / ".env").write_text("NEWSBOT_ADMINS=alice\n")
+    assert main(["sources"]) == 2
+    assert "configuration error: NEWSBOT_ADMINS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_subcommand_help_exits_0(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: newsbot {command}" in capsys.readouterr().out
+
+
+def test_every_subcommand_is_covered() -> None:
+    parser = build_parser()
+    choices = next(action.choices for action in parser._subparsers._group_actions)  # type: ignore[union-attr]
+    assert set(SUBCOMMANDS) <= set(choices)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["frobnicate"], ["brief", "--at", "tomorrow"], ["db"], ["db", "downgrade"], ["search"], ["ingest"],
+     ["search", "x", "--page", "one"]],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "usage: newsbot" in capsys.readouterr().err
+
+
+def test_run_without_token_returns_2(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "NEWSBOT_TOKEN" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_ingest_missing_path_reports_error(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(fresh / "missing.rss")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsbot: ") and "missing.rss" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_demo(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for text in ("newsbot demo", "/brief", "/search kherson", "Kherson", "/digest", "Daily digest"):
+        assert text in out
+    assert (fresh / "demo.db").is_file()
