@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -129,6 +130,7 @@ def _print(messages: Sequence[str], as_html: bool) -> None:
 def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     """Entry point of the console script; returns the exit code."""
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = Settings.from_env(load_environment())
     except NewsbotError as exc:

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from storage.db import Database
 
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to python-telegram-bot's timedelta retry_after, as bot/cli.py does
 PG_ADMIN_DSN = os.environ.get("NEWSBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TABLES = "deliveries, subscriptions, story_links, stories, sources"
