@@ -9,6 +9,7 @@ import json
 import sys
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ from news.summarize import summarize, summarize_group  # noqa: E402
 
 Row = tuple[str, str, float, float, float, str]
 Summarizer = Callable[[Sequence[str]], list[str]]
-THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(27)]
+THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(28)] + [0.98, 0.99, 0.995]
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -106,7 +107,8 @@ def rouge_rows(task: str, cases: list[tuple[list[str], str]], systems: dict[str,
 
 def summary_rows(data: Path) -> list[Row]:
     """Summary quality on BBC (single story) and NeuS (three reports per event)."""
-    bbc = [([r["text"]], r["summary"]) for r in read_jsonl(data / "bbc-news-summary/dev.jsonl") if not r["duplicate_of"]]
+    records = read_jsonl(data / "bbc-news-summary/dev.jsonl")
+    bbc = [([r["text"]], r["summary"]) for r in records if not r["duplicate_of"]]
     events = [
         ([a["text"] for a in r["articles"]], r["summary"])
         for r in read_jsonl(data / "neus-allsides/events_dev.jsonl")
@@ -183,7 +185,7 @@ def group_rows(data: Path) -> list[Row]:
         rows.append(group_row(task, "news.group_headlines", pred, g, f"n={len(docs)}, {secs:.2f} s"))
         texts = [f"{t} {x}" for t, x in zip(docs, lead_arg, strict=True)] if lead_arg else list(docs)
         rows.append(baseline_row(task, texts, g))
-    return rows + [speed_row(titles + utitles, utimes)]
+    return [*rows, speed_row(titles + utitles, utimes)]
 
 
 def speed_row(pool: list[str], utimes: list[datetime]) -> Row:
@@ -217,6 +219,7 @@ def print_table(rows: Sequence[Row]) -> None:
 
 def main() -> None:
     """Run every measurement and print one table."""
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".." / "shared" / "data"
     rows = summary_rows(data)
     rows += group_rows(data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -11,57 +11,42 @@ from datetime import datetime
 import numpy as np
 from scipy import sparse
 
-from news.nlp import STOPWORDS, is_title_case, stem, terms, words
+from news.nlp import STOPWORDS, stem, terms, words
 
 __all__ = ["best_headline", "group_headlines", "label_group"]
 
-_THRESHOLD = 0.3
-_STREAM_THRESHOLD = 0.05
-_MIN_EDGE = 0.05
-_LEAD_WEIGHT = 0.5
-_BIGRAM_WEIGHT = 0.5
-_PROPER_BOOST = 1.0
-_TIME_SCALE = 3600.0
-_IDF_POWER = 1.0
+_THRESHOLD = 0.07  # average cosine similarity needed to merge two groups
+_STREAM_THRESHOLD = 0.05  # same, once similarity is discounted by time distance (times given)
+_FULL_SIZE = 1000  # inputs smaller than this get a lower threshold (their own IDF is less informative)
+_MIN_EDGE = 0.01  # pairs below this similarity count as 0 (keeps the graph sparse)
+_HUB_K = 5  # neighbours whose mean similarity measures an item's hubness
+_HUB = 0.75  # share of the pair's hubness subtracted from its similarity (untimed inputs)
+_LEAD_WEIGHT = 1.0
+_BIGRAM_WEIGHT = 0.25
 _PREFIX = 5
-_PREFIX_WEIGHT = 0.0
+_PREFIX_WEIGHT = 0.5  # truncated stems match variants the stemmer keeps apart (Afghan/Afghanistan)
+_TIME_SCALE = 3 * 3600.0  # seconds; similarity decays as exp(-dt / scale)
+_STREAM_MIN_EDGE = 0.02  # same for time-discounted similarities (keeps long streams fast)
 
 
-def _proper_ratio(texts: Sequence[str]) -> dict[str, float]:
-    """Share of mid-sentence occurrences of each stem written capitalised (sentence-case text only)."""
-    caps: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for text in texts:
-        toks = words(text)
-        if is_title_case(toks):
-            continue
-        for prev, tok in zip(toks, toks[1:], strict=False):
-            if tok.lower() in STOPWORDS or prev.endswith((".", ":")):
-                continue
-            key = stem(tok)
-            total[key] += 1
-            caps[key] += tok[:1].isupper()
-    return {k: caps[k] / c for k, c in total.items()}
-
-
-def _doc_terms(title: str, text: str, proper: dict[str, float]) -> Counter[str]:
-    """Weighted term counts of a headline (unigrams and bigrams of stems) plus its lead."""
-    counts: Counter[str] = Counter()
+def _doc_terms(title: str, text: str) -> dict[str, float]:
+    """Weighted term counts of a headline (stems, stem bigrams, stem prefixes) plus its lead."""
     toks = terms(title)
+    counts: dict[str, float] = dict.fromkeys(toks, 0.0)
     for tok in toks:
-        counts[tok] += 1.0 + _PROPER_BOOST * proper.get(tok, 0.0)
-    for a, b in zip(toks, toks[1:], strict=False):
-        counts[f"{a} {b}"] += _BIGRAM_WEIGHT
-    if _PREFIX_WEIGHT:
-        for tok in toks:
-            if len(tok) > _PREFIX:
-                counts[tok[:_PREFIX] + "~"] += _PREFIX_WEIGHT
+        counts[tok] += 1.0
+    for a, b in itertools.pairwise(toks):
+        counts[f"{a} {b}"] = counts.get(f"{a} {b}", 0.0) + _BIGRAM_WEIGHT
+    for tok in toks:
+        if len(tok) > _PREFIX:
+            key = tok[:_PREFIX] + "~"
+            counts[key] = counts.get(key, 0.0) + _PREFIX_WEIGHT
     for tok in terms(text):
-        counts[tok] += _LEAD_WEIGHT * (1.0 + _PROPER_BOOST * proper.get(tok, 0.0))
+        counts[tok] = counts.get(tok, 0.0) + _LEAD_WEIGHT
     return counts
 
 
-def _tfidf(docs: Sequence[Counter[str]]) -> sparse.csr_matrix:
+def _tfidf(docs: Sequence[dict[str, float]]) -> sparse.csr_matrix:
     """Sublinear TF-IDF rows (IDF from the input itself), L2-normalised."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
@@ -74,54 +59,95 @@ def _tfidf(docs: Sequence[Counter[str]]) -> sparse.csr_matrix:
             vals.append(1.0 + math.log(count) if count > 1 else count)
     mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float64)
     df = np.bincount(mat.indices, minlength=mat.shape[1])
-    idf = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0) ** _IDF_POWER
+    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
     mat = mat.multiply(idf[np.newaxis, :]).tocsr()
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ mat)
 
 
-def _edges(mat: sparse.csr_matrix) -> sparse.coo_matrix:
-    """Cosine similarities above the minimum edge weight, upper triangle only."""
-    sim = sparse.triu(mat @ mat.T, k=1).tocoo()
+def _edges(mat: sparse.csr_matrix, hub: float) -> sparse.coo_matrix:
+    """Cosine similarities less ``hub`` times the pair's mean hubness; upper triangle, weak pairs dropped."""
+    sim = (mat @ mat.T).tocsr()
+    sim.setdiag(0.0)
+    sim.eliminate_zeros()
+    sim = sparse.triu(sim, k=1).tocoo() if hub == 0 else _hubness_corrected(sim, hub)
     keep = sim.data >= _MIN_EDGE
     return sparse.coo_matrix((sim.data[keep], (sim.row[keep], sim.col[keep])), shape=sim.shape)
 
 
-def _average_linkage(n: int, edges: sparse.coo_matrix, threshold: float) -> list[int]:
-    """Average-linkage agglomeration on a sparse similarity graph (missing pairs count as 0)."""
+def _hubness_corrected(sim: sparse.csr_matrix, hub: float) -> sparse.coo_matrix:
+    """Subtract from each pair the mean of both items' top-k similarities (CSLS), upper triangle."""
+    hubness = np.zeros(sim.shape[0])
+    for i in range(sim.shape[0]):
+        row = sim.data[sim.indptr[i] : sim.indptr[i + 1]]
+        if len(row):
+            hubness[i] = np.sort(row)[-_HUB_K:].sum() / _HUB_K
+    up = sparse.triu(sim, k=1).tocoo()
+    data = up.data - hub * (hubness[up.row] + hubness[up.col]) / 2.0
+    return sparse.coo_matrix((data, (up.row, up.col)), shape=up.shape)
+
+
+def _links(n: int, edges: sparse.coo_matrix) -> list[dict[int, float]]:
+    """Symmetric adjacency dicts of a sparse upper-triangular similarity graph."""
     links: list[dict[int, float]] = [{} for _ in range(n)]
     for i, j, s in zip(edges.row.tolist(), edges.col.tolist(), edges.data.tolist(), strict=True):
         links[i][j] = s
         links[j][i] = s
+    return links
+
+
+def _nearest(links: list[dict[int, float]], size: list[int], a: int) -> tuple[int, float]:
+    """Most similar neighbour of cluster ``a`` by average linkage (lowest id on ties)."""
+    best, best_sim, sa = -1, -1.0, size[a]
+    for c, total in links[a].items():
+        sim = total / (sa * size[c])
+        if sim > best_sim or (sim == best_sim and c < best):
+            best, best_sim = c, sim
+    return best, best_sim
+
+
+def _merge(links: list[dict[int, float]], size: list[int], parent: list[int], a: int, b: int) -> int:
+    """Merge clusters ``a`` and ``b`` (summing their links) and return the surviving id."""
+    if len(links[a]) < len(links[b]):
+        a, b = b, a
+    parent[b] = a
+    size[a] += size[b]
+    del links[a][b]
+    for c, s in links[b].items():
+        if c == a:
+            continue
+        links[c].pop(b)
+        total = links[a].get(c, 0.0) + s
+        links[a][c] = total
+        links[c][a] = total
+    links[b] = {}
+    return a
+
+
+def _average_linkage(n: int, edges: sparse.coo_matrix, threshold: float) -> list[int]:
+    """Exact average linkage cut at ``threshold`` on a sparse graph (missing pairs = 0), by NN-chain."""
+    links = _links(n, edges)
     size = [1] * n
     parent = list(range(n))
-    heap = [(-s, i, j) for i, j, s in zip(edges.row.tolist(), edges.col.tolist(), edges.data.tolist(), strict=True)]
-    heapq.heapify(heap)
-    while heap:
-        neg, a, b = heapq.heappop(heap)
-        if parent[a] != a or parent[b] != b:
-            continue
-        avg = links[a].get(b, 0.0) / (size[a] * size[b])
-        if abs(avg + neg) > 1e-12:
-            continue
-        if avg < threshold:
-            break
-        if len(links[a]) < len(links[b]):
-            a, b = b, a
-        parent[b] = a
-        size[a] += size[b]
-        del links[a][b]
-        for c, s in links[b].items():
-            if c == a:
+    done = [False] * n
+    for start in range(n):
+        chain = [] if done[start] or parent[start] != start else [start]
+        while chain:
+            a = chain[-1]
+            best, sim = _nearest(links, size, a)
+            if sim < threshold:  # reducibility: a's similarities can only fall from here on
+                done[a] = True
+                chain.pop()
                 continue
-            links[c].pop(b)
-            total = links[a].get(c, 0.0) + s
-            links[a][c] = total
-            links[c][a] = total
-        links[b] = {}
-        for c, total in links[a].items():
-            heapq.heappush(heap, (-total / (size[a] * size[c]), min(a, c), max(a, c)))
+            prev = chain[-2] if len(chain) > 1 else -1
+            if prev >= 0 and links[a].get(prev, 0.0) / (size[a] * size[prev]) >= sim:
+                del chain[-2:]
+                merged = _merge(links, size, parent, a, prev)
+                if not chain:
+                    chain.append(merged)
+            else:
+                chain.append(best)
     return [_find(parent, i) for i in range(n)]
 
 
@@ -130,6 +156,19 @@ def _find(parent: list[int], i: int) -> int:
     while parent[i] != i:
         i = parent[i]
     return i
+
+
+def _time_weight(stamps: np.ndarray) -> float:
+    """How far times spread out, in decay scales (0: one batch at one instant, 1: a stream)."""
+    spread = float(np.median(np.abs(stamps - np.median(stamps))))  # robust to a few odd stamps
+    return min(1.0, spread / _TIME_SCALE)
+
+
+def _discount_by_time(edges: sparse.coo_matrix, stamps: np.ndarray) -> sparse.coo_matrix:
+    """Multiply similarities by exp(-dt / scale) and drop pairs that fall below the minimum edge."""
+    data = edges.data * np.exp(-np.abs(stamps[edges.row] - stamps[edges.col]) / _TIME_SCALE)
+    keep = data >= _STREAM_MIN_EDGE
+    return sparse.coo_matrix((data[keep], (edges.row[keep], edges.col[keep])), shape=edges.shape)
 
 
 def _relabel(roots: Sequence[int]) -> list[int]:
@@ -148,14 +187,15 @@ def group_headlines(
     if n == 0:
         return []
     leads = list(texts) if texts is not None else [""] * n
-    proper = _proper_ratio([*titles, *leads])
-    mat = _tfidf([_doc_terms(t, x, proper) for t, x in zip(titles, leads, strict=True)])
-    edges = _edges(mat)
-    threshold = _THRESHOLD
-    if times is not None:
+    mat = _tfidf([_doc_terms(t, x) for t, x in zip(titles, leads, strict=True)])
+    threshold = _THRESHOLD * min(1.0, math.log(n + 1) / math.log(_FULL_SIZE + 1)) ** 1.5
+    if times is None:
+        edges = _edges(mat, _HUB)
+    else:
         stamps = np.array([t.timestamp() for t in times])
-        edges.data *= np.exp(-np.abs(stamps[edges.row] - stamps[edges.col]) / _TIME_SCALE)
-        threshold = _STREAM_THRESHOLD
+        weight = _time_weight(stamps)
+        edges = _discount_by_time(_edges(mat, _HUB * (1.0 - weight)), stamps)
+        threshold += weight * (_STREAM_THRESHOLD - threshold)
     return _relabel(_average_linkage(n, edges, threshold))
 
 
@@ -194,6 +234,6 @@ def best_headline(titles: Sequence[str]) -> str:
     """Return the most central headline of a group (highest mean similarity to the others)."""
     if not titles:
         return ""
-    mat = _tfidf([_doc_terms(t, "", {}) for t in titles])
+    mat = _tfidf([_doc_terms(t, "") for t in titles])
     sim = np.asarray((mat @ mat.T).todense())
     return titles[int(np.argmax(sim.sum(axis=1)))]

@@ -19,12 +19,36 @@ __all__ = [
 ]
 
 STOPWORDS: frozenset[str] = frozenset(
-    ["a", "about", "above", "after", "again", "against", "ago", "all", "almost", "also", "although", "am", "among", "an", "and", "another", "any", "anyone", "anything", "are", "around", "as", "at", "be", "became", "because", "become", "been", "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either", "else", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "including", "into", "is", "it", "its", "itself", "just", "least", "less", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "near", "neither", "never", "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "others", "our", "ours", "ourselves", "out", "over", "own", "per", "put", "rather", "said", "same", "say", "says", "she", "should", "since", "so", "some", "still", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "though", "through", "thus", "to", "too", "toward", "towards", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", "s", "t", "don", "didn", "doesn", "isn", "wasn", "aren", "weren", "won", "wouldn", "couldn", "shouldn", "ve", "ll", "re", "d", "m", "mr", "mrs", "ms", "dr"]
+    {
+        "a", "about", "above", "after", "again", "against", "ago", "all", "almost", "also", "although", "am",
+        "among", "an", "and", "another", "any", "anyone", "anything", "are", "around", "as", "at", "be",
+        "became", "because", "become", "been", "before", "being", "below", "between", "both", "but", "by",
+        "can", "cannot", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either",
+        "else", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "has",
+        "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however",
+        "i", "if", "in", "including", "into", "is", "it", "its", "itself", "just", "least", "less", "like",
+        "made", "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "near",
+        "neither", "never", "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or",
+        "other", "others", "our", "ours", "ourselves", "out", "over", "own", "per", "put", "rather", "said",
+        "same", "say", "says", "she", "should", "since", "so", "some", "still", "such", "than", "that", "the",
+        "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "though",
+        "through", "thus", "to", "too", "toward", "towards", "under", "until", "up", "upon", "us", "very",
+        "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom",
+        "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself",
+        "yourselves", "s", "t", "don", "didn", "doesn", "isn", "wasn", "aren", "weren", "won", "wouldn",
+        "couldn", "shouldn", "ve", "ll", "re", "d", "m", "mr", "mrs", "ms", "dr",
+    }
 )
 
 # Abbreviations after which a period never ends a sentence (titles before names, etc.).
 _NEVER_END: frozenset[str] = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm", "cmdr", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "fr", "messrs", "mme", "mlle", "no", "nos", "vs", "v", "etc", "e.g", "i.e", "approx", "dept", "univ", "corp", "inc", "ltd", "co", "bros", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    {
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "lt", "col", "maj", "capt", "sgt",
+        "cpl", "adm", "cmdr", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "fr", "messrs",
+        "mme", "mlle", "no", "nos", "vs", "v", "etc", "e.g", "i.e", "approx", "dept", "univ", "corp", "inc",
+        "ltd", "co", "bros", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+        "oct", "nov", "dec",
+    }
 )
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[.'’&][^\W_]+)*\.?", re.UNICODE)

@@ -1,0 +1,127 @@
+"""Behaviour of news.cluster: grouping, labels and representative headlines."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from news.cluster import best_headline, group_headlines, label_group
+
+SEEDS = [
+    'U.S. Military Kills Al Qaeda-Linked Leader Connected to Deadly ISIS Attack in Syria',
+    'Vietnam Communist Party Congress to Shape Leadership and Economic Strategy',
+    'Trump Escalates Greenland Rhetoric, Citing Russia Threat and Pressure on Denmark',
+    'Trump Criticizes NYSE Texas Expansion, Calls Dallas Exchange a Blow to New York',
+    'South Korea Seeks Favorable U.S. Tariff Terms on Memory Chip Imports',
+    'Kazakh President Tokayev Accepts Invitation to Join Trump-Proposed “Board of Peace”',
+    'Iran Warns of Harsh Response to Possible U.S. Strike Amid Deadly Nationwide Protests',
+    'Japan Snap Election Fuels Debate Over Consumption Tax Cut Amid Rising Living Costs',
+    'Russian Drone and Missile Attack Disrupts Power and Water in Kyiv',
+    'EU Prepares Retaliation as Trump Tariff Threats Over Greenland Escalate Transatlantic Tensions',
+    'U.S. Officials Clash Over Greenland Proposal as Tensions With Europe Rise',
+    'Trump Administration Proposes $1 Billion Fee for New Global Peace Board',
+    'France Nears 2026 Budget Deal as Government Offers Concessions to Avoid No-Confidence Vote',
+    'CBS News to Air Delayed 60 Minutes Report on El Salvador’s CECOT Mega-Prison',
+    'Guatemala Declares State of Siege After Deadly Gang Violence and Prison Hostage Crisis',
+    'EU Ambassadors Hold Emergency Talks as Trump Threatens Tariffs Over Greenland Dispute',
+    'Pentagon Prepares Alaska Troops for Possible Minnesota Deployment Amid Immigration Protests',
+]
+GREENLAND = [2, 9, 10, 15]
+PEACE_BOARD = [5, 11]
+KOREA_CHIPS = 4
+
+
+def test_seed_greenland_headlines_form_one_group() -> None:
+    labels = group_headlines(SEEDS)
+    assert len({labels[i] for i in GREENLAND}) == 1
+    assert labels[KOREA_CHIPS] != labels[GREENLAND[0]]
+
+
+def test_seed_peace_board_headlines_form_one_group() -> None:
+    labels = group_headlines(SEEDS)
+    assert labels[PEACE_BOARD[0]] == labels[PEACE_BOARD[1]]
+    assert labels[PEACE_BOARD[0]] != labels[GREENLAND[0]]
+
+
+@pytest.mark.parametrize("spacing", [timedelta(0), timedelta(minutes=1)])
+def test_seed_groups_hold_when_headlines_share_a_timestamp(spacing: timedelta) -> None:
+    now = datetime(2026, 1, 20, 9, tzinfo=UTC)
+    labels = group_headlines(SEEDS, times=[now + i * spacing for i in range(len(SEEDS))])
+    assert len({labels[i] for i in GREENLAND}) == 1
+    assert labels[PEACE_BOARD[0]] == labels[PEACE_BOARD[1]]
+    assert labels[PEACE_BOARD[0]] != labels[GREENLAND[0]]
+    assert labels[KOREA_CHIPS] != labels[GREENLAND[0]]
+
+
+def test_labels_are_dense_in_order_of_first_appearance() -> None:
+    labels = group_headlines(SEEDS)
+    seen: list[int] = []
+    for label in labels:
+        if label not in seen:
+            seen.append(label)
+    assert seen == list(range(len(seen)))
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        ([], []),
+        (["Lone headline about nothing"], [0]),
+        (["Volcano erupts in Iceland", "Iceland volcano erupts again", "Bakery wins pie contest"], [0, 0, 1]),
+    ],
+)
+def test_group_small_inputs(titles: list[str], expected: list[int]) -> None:
+    assert group_headlines(titles) == expected
+
+
+def test_leads_help_join_headlines() -> None:
+    titles = ["Lawmakers strike late deal", "Budget standoff ends in capital"]
+    leads = [
+        "Parliament passed the Zorvian budget after a week-long standoff over pensions.",
+        "The Zorvian parliament ended its standoff and passed the budget with pension changes.",
+    ]
+    assert group_headlines(titles, leads) == [0, 0]
+
+
+def test_times_far_apart_split_similar_headlines() -> None:
+    titles = ["Storm hits Millbrook coast", "Storm hits Millbrook coast again"]
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    assert group_headlines(titles, times=[now, now + timedelta(minutes=5)]) == [0, 0]
+    assert group_headlines(titles, times=[now, now + timedelta(days=10)]) == [0, 1]
+
+
+def test_grouping_is_deterministic() -> None:
+    assert group_headlines(SEEDS) == group_headlines(list(SEEDS))
+
+
+def test_label_group_uses_shared_names() -> None:
+    label = label_group([SEEDS[i] for i in GREENLAND])
+    assert "Greenland" in label.split()
+    assert 1 <= len(label.split()) <= 4
+    assert label_group([]) == ""
+
+
+def test_best_headline_is_a_member() -> None:
+    group = [SEEDS[i] for i in GREENLAND]
+    assert best_headline(group) in group
+    assert best_headline([]) == ""
+    assert best_headline(["Only one"]) == "Only one"
+
+
+def test_average_linkage_matches_scipy_on_a_dense_graph() -> None:
+    np = pytest.importorskip("numpy")
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    from scipy import sparse
+    from scipy.spatial.distance import squareform
+
+    from news.cluster import _average_linkage
+
+    rng = np.random.default_rng(7)
+    points = rng.normal(size=(40, 6))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    sim = points @ points.T + 1.0  # all pairs positive, so none is missing
+    edges = sparse.triu(sparse.coo_matrix(sim), k=1).tocoo()
+    ours = _average_linkage(40, edges, 1.3)
+    tree = hierarchy.linkage(squareform(2.0 - sim, checks=False), method="average")
+    theirs = hierarchy.fcluster(tree, t=0.7, criterion="distance")
+    assert len(set(ours)) > 1
+    assert len(set(zip(ours, theirs, strict=True))) == len(set(ours)) == len(set(theirs))

@@ -1,0 +1,95 @@
+"""Behaviour of news.nlp sentence splitting and news.summarize."""
+
+import pytest
+
+from news.nlp import split_sentences, stem, terms
+from news.summarize import summarize, summarize_group
+
+STORY = (
+    "The city council approved a new budget for public parks on Monday. "
+    "The parks budget adds money for trees, benches and playgrounds across the city. "
+    "Council member Ana Ruiz said the parks plan was overdue. "
+    "It rained in the afternoon. "
+    "Critics of the budget said the city should spend the parks money on roads instead."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith went home. He slept.", ["Mr. Smith went home.", "He slept."]),
+        ("The U.S. economy grew. Prices rose.", ["The U.S. economy grew.", "Prices rose."]),
+        ("He moved to the U.S. The move was hard.", ["He moved to the U.S.", "The move was hard."]),
+        ("The euro hit $1.2871 on Friday. It fell later.", ["The euro hit $1.2871 on Friday.", "It fell later."]),
+        ('She said "We won." Then she left.', ['She said "We won."', "Then she left."]),
+        ("John F. Kennedy spoke. Crowds cheered!", ["John F. Kennedy spoke.", "Crowds cheered!"]),
+        ("First para.\n\nSecond para", ["First para.", "Second para"]),
+        ("", []),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_terms_drop_stopwords_and_stem() -> None:
+    assert terms("The voters were voting in elections") == ["voter", "vote", "elect"]
+    assert stem("Elections") == "elect"
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_summarize_length_and_order(k: int) -> None:
+    out = summarize(STORY, k)
+    sentences = split_sentences(STORY)
+    assert len(out) == k
+    assert [sentences.index(s) for s in out] == sorted(sentences.index(s) for s in out)
+
+
+def test_summarize_prefers_central_sentences() -> None:
+    out = summarize(STORY, 2)
+    assert "It rained in the afternoon." not in out
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", []), ("One sentence only.", ["One sentence only."])])
+def test_summarize_short_inputs(text: str, expected: list[str]) -> None:
+    assert summarize(text, 3) == expected
+
+
+def test_summarize_is_deterministic() -> None:
+    assert summarize(STORY, 3) == summarize(STORY, 3)
+
+
+REPORTS = [
+    "Storms flooded the river town of Millbrook on Sunday. Hundreds of residents left their homes.",
+    "Floods hit Millbrook after storms on Sunday, forcing hundreds of residents from their homes. "
+    "The mayor asked for state help.",
+    "The mayor of Millbrook asked the state for help after Sunday's floods. Schools will stay closed.",
+]
+
+
+def test_summarize_group_removes_redundancy() -> None:
+    out = summarize_group(REPORTS, 3)
+    assert 1 <= len(out) <= 3
+    assert len(set(out)) == len(out)
+    flood_leads = [s for s in out if s.startswith(("Storms flooded", "Floods hit"))]
+    assert len(flood_leads) <= 1 or len(out) == 3
+
+
+@pytest.mark.parametrize(("texts", "expected"), [([], []), ([""], []), (["Only one."], ["Only one."])])
+def test_summarize_group_edge_cases(texts: list[str], expected: list[str]) -> None:
+    assert summarize_group(texts, 3) == expected
+
+
+def test_summarize_group_prefers_facts_the_reports_share() -> None:
+    out = summarize_group(REPORTS, 3)
+    assert any("Millbrook" in s for s in out)
+    assert "Schools will stay closed." not in out
+
+
+def test_summarize_group_drops_datelines() -> None:
+    reports = [
+        "WASHINGTON (AP) — The Zorvian senate passed the water bill on Monday. Critics objected.",
+        "The Zorvian senate passed the water bill on Monday after a long debate.",
+    ]
+    out = summarize_group(reports, 2)
+    assert out
+    assert not any(s.startswith("WASHINGTON") for s in out)
