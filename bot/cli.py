@@ -59,7 +59,7 @@ def _https_url(value: str) -> str:
 
 
 def _listen(value: str) -> str:
-    host, sep, port = value.rpartition(":")
+    _, sep, port = value.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
         raise argparse.ArgumentTypeError(f"'{value}' is not HOST:PORT, e.g. 0.0.0.0:8443")
     return value

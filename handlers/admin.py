@@ -13,7 +13,7 @@ from telegram import Update
 from handlers.context import BotContext, reply, user_id
 from handlers.texts import NOT_ADMIN, usage
 from news.errors import NewsbotError
-from news.render import link
+from news.render_sources import render_added
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -46,14 +46,7 @@ async def addsource(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ Cannot add {escape(args[0][:200])}: {escape(str(exc))}")
         return
-    text = (
-        f"✅ Added source <b>#{source.id}</b> {link(source.name, source.url)}: "
-        f"{result.new} new stor{'y' if result.new == 1 else 'ies'}"
-        f"{f', {result.duplicates} already known' if result.duplicates else ''}."
-    )
-    if result.warning:
-        text += f"\n⚠️ The feed has problems but was read: {escape(result.warning)}"
-    await reply(update, text)
+    await reply(update, render_added(source, result.title, result.found, result.new, result.warning))
 
 
 @admin_only

@@ -6,6 +6,7 @@ import logging
 
 from handlers.context import BotContext
 from handlers.delivery import telegram_sender, tell_admins
+from handlers.sources import notify_admins
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,7 @@ async def poll_sources(context: BotContext) -> None:
     new = sum(result.new for result in results)
     if results:
         logger.info("polled %d sources: %d new stories", len(results), new)
+    await notify_admins(context.bot, context.services.admins, results)
 
 
 async def deliver_digests(context: BotContext) -> None:

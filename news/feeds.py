@@ -20,19 +20,40 @@ _HEADLINE_MAX = 160
 _TITLE_MAX = 110
 
 
-def parse_document(data: bytes, *, name: str = "") -> ParsedFeed:
-    """Parse feed bytes of any supported format; raise FeedError when nothing can be read."""
-    head = data.lstrip()[:1]
+def parse_document(data: bytes, *, name: str = "", content_type: str | None = None) -> ParsedFeed:
+    """Parse feed bytes of any supported format; raise FeedError when nothing can be read.
+
+    content_type is the HTTP Content-Type header, whose charset helps decode feeds that declare none.
+    """
+    head = _strip_bom(data).lstrip()[:1]
     if head in (b"{", b"["):
         return parse_json_feed(data)
-    if head == b"<":
-        return parse_xml_feed(data)
-    return parse_plain_text(data.decode("utf-8", errors="replace"), name=name)
+    if head == b"<" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return parse_xml_feed(data, content_type=content_type)
+    return parse_plain_text(decode_text(data), name=name)
 
 
-def parse_xml_feed(data: bytes) -> ParsedFeed:
-    """Parse RSS 0.9x/1.0/2.0 or Atom bytes with feedparser (never a URL)."""
-    parsed = feedparser.parse(data)
+def _strip_bom(data: bytes) -> bytes:
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a document without a declared encoding: UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_xml_feed(data: bytes, *, content_type: str | None = None) -> ParsedFeed:
+    """Parse RSS 0.9x/1.0/2.0 or Atom bytes with feedparser (never a URL).
+
+    Sanitizing and URI resolution are off: feed HTML is only ever turned into plain text here.
+    """
+    headers = {"content-type": content_type} if content_type else None
+    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     entries = [_xml_entry(item) for item in parsed.entries]
     entries = [entry for entry in entries if entry.title or entry.text]
     title = clean_space(str(parsed.feed.get("title", "")))
@@ -71,13 +92,22 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
     """Parse a JSON Feed (version 1 or 1.1)."""
     try:
         document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        document = _json_loads(decode_text(data))
+    except json.JSONDecodeError as exc:
         raise FeedError(f"not valid JSON: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise FeedError("not a JSON Feed: no 'items' list")
     entries = [_json_entry(item) for item in document["items"] if isinstance(item, dict)]
     entries = [entry for entry in entries if entry.title or entry.text]
     return ParsedFeed(title=clean_space(str(document.get("title", ""))), entries=entries)
+
+
+def _json_loads(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FeedError(f"not valid JSON: {exc}") from exc
 
 
 def _json_entry(item: dict[str, Any]) -> Entry:

@@ -9,6 +9,7 @@ _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+_LINE_EDGES = re.compile(r" ?\n ?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -49,5 +50,5 @@ def html_to_text(fragment: str) -> str:
 
 def clean_space(text: str) -> str:
     """Collapse runs of spaces and blank lines, keeping paragraph breaks."""
-    lines = [_SPACES.sub(" ", line).strip() for line in _CONTROL.sub("", text).split("\n")]
-    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    spaced = _SPACES.sub(" ", _CONTROL.sub("", text))
+    return _BLANKS.sub("\n\n", _LINE_EDGES.sub("\n", spaced)).strip()

@@ -36,6 +36,14 @@ class Source:
     last_fetched_at: datetime | None = None
     last_error: str | None = None
     story_count: int = 0
+    last_success_at: datetime | None = None
+    next_check_at: datetime | None = None
+    interval_seconds: int = 900
+    paused: bool = False
+    failures: int = 0
+    warning: str | None = None
+    fulltext: bool = False
+    stories_last_day: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,7 @@ class SearchPage:
     page: int
     total: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:

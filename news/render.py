@@ -69,10 +69,9 @@ def render_search(page: SearchPage) -> str:
     """One page of search results with linked titles, sources, dates and highlighted snippets."""
     if not page.hits:
         return f"🔎 No stories match <i>{escape(page.query)}</i>."
-    plural = "es" if page.total != 1 else ""
-    blocks = [
-        f"🔎 <b>{page.total} match{plural}</b> for <i>{escape(page.query)}</i> · page {page.page} of {page.pages}"
-    ]
+    plural = "es" if page.total != 1 or page.capped else ""
+    count = f"{page.total:,}+" if page.capped else f"{page.total:,}"
+    blocks = [f"🔎 <b>{count} match{plural}</b> for <i>{escape(page.query)}</i> · page {page.page} of {page.pages}"]
     first = (page.page - 1) * page.per_page
     for number, hit in enumerate(page.hits, first + 1):
         story = hit.story

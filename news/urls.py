@@ -1,14 +1,21 @@
-"""URL normalisation for recognising the same story across feeds."""
+"""URL normalisation and title keys for recognising the same story across feeds."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_")
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_", "hsa_", "oly_", "vero_", "_hs")
 _TRACKING_KEYS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid", "smid", "at_medium"}
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid", "smid",
+        "at_medium", "at_campaign", "at_source", "mkt_tok", "wt.mc_id", "__twitter_impression",
+    }
 )
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+MIN_TITLE_KEY = 24
 
 
 def _is_tracking(key: str) -> bool:
@@ -20,12 +27,13 @@ def normalize_url(url: str) -> str:
     """Return a canonical form of an http(s) URL: no tracking parameters, fragment or default port."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.").removeprefix("amp.")
     port = parts.port if parts.port is not None else None
     netloc = host if port is None or str(port) == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/")
+    path = path.removesuffix("/amp") or "/"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     scheme = "https" if scheme in ("http", "https") else scheme
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
@@ -35,3 +43,11 @@ def is_web_url(value: str) -> bool:
     """Tell whether a string is an absolute http or https URL with a host."""
     parts = urlsplit(value.strip())
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def title_key(title: str) -> str | None:
+    """A title reduced to lower-case words (accents, punctuation and case ignored); None when too short to trust."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    key = _NON_WORD.sub(" ", folded).strip()
+    return key[:300] if len(key) >= MIN_TITLE_KEY else None

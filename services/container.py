@@ -9,6 +9,7 @@ from services.clock import Clock, utc_now
 from services.digests import DeliveryPolicy, DigestService
 from services.fetch import Fetcher
 from services.sources import SourceService
+from services.stats import StatsService
 from services.subscriptions import SubscriptionService
 from storage.db import Database
 
@@ -34,6 +35,7 @@ class Services:
         self.briefs = BriefService(db, clock)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
         self.digests = DigestService(db, clock, self.briefs, delivery)
+        self.stats = StatsService(db, clock)
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether a Telegram user may run admin commands."""

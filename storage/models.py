@@ -52,18 +52,27 @@ class SourceRow(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused: Mapped[bool] = mapped_column(default=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_warning: Mapped[str | None] = mapped_column(Text)
+    fulltext: Mapped[bool] = mapped_column(default=False)
+    alerted: Mapped[bool] = mapped_column(default=False)
 
 
 class StoryRow(Base):
     """A story stored once, whatever number of feeds carried it."""
 
     __tablename__ = "stories"
-    __table_args__ = (Index("ix_stories_published_at", "published_at"),)
+    __table_args__ = (
+        Index("ix_stories_published_at", "published_at"),
+        Index("ix_stories_title_key", "title_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str | None] = mapped_column(String(1024), unique=True)
     url_key: Mapped[str | None] = mapped_column(String(2048), unique=True)
     url: Mapped[str | None] = mapped_column(String(2048))
+    title_key: Mapped[str | None] = mapped_column(String(300))
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""Source repository: registered feeds and their fetch state."""
+"""Source repository: registered feeds, their settings and fetch state."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.errors import SourceExistsError, SourceNotFoundError
+from news.health import ALERT_AFTER_FAILURES, next_check
 from news.models import Source
-from storage.models import SourceRow, StoryLinkRow
+from storage.models import SourceRow, StoryLinkRow, StoryRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,62 +24,114 @@ class FetchState:
     name: str
     etag: str | None
     last_modified: str | None
+    fulltext: bool = False
 
 
 async def add_source(session: AsyncSession, url: str, name: str, now: datetime, interval: int = 900) -> Source:
     """Register a source, due at once; raise SourceExistsError for a known URL."""
-    row = SourceRow(url=url, name=name, interval_seconds=interval, next_check_at=now, created_at=now)
+    row = SourceRow(
+        url=url, name=name, interval_seconds=interval, next_check_at=now, created_at=now,
+        paused=False, failures=0, fulltext=False, alerted=False,
+    )
     session.add(row)
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError:
         raise SourceExistsError(f"a source with this address is already registered: {url}") from None
-    return _to_source(row, 0)
+    return _to_source(row)
 
 
 async def get_source_by_url(session: AsyncSession, url: str) -> Source | None:
     """The source registered with this URL, if any."""
     row = await session.scalar(select(SourceRow).where(SourceRow.url == url))
-    return _to_source(row, 0) if row else None
+    return _to_source(row) if row else None
+
+
+async def sources_by_urls(session: AsyncSession, urls: list[str]) -> dict[str, Source]:
+    """The registered sources among these URLs, by URL."""
+    found: dict[str, Source] = {}
+    for start in range(0, len(urls), 500):
+        rows = await session.scalars(select(SourceRow).where(SourceRow.url.in_(urls[start : start + 500])))
+        found.update((row.url, _to_source(row)) for row in rows)
+    return found
+
+
+async def _row(session: AsyncSession, source_id: int) -> SourceRow:
+    row = await session.get(SourceRow, source_id)
+    if row is None:
+        raise SourceNotFoundError(f"no source has id {source_id}")
+    return row
 
 
 async def remove_source(session: AsyncSession, source_id: int) -> Source:
     """Delete a source and its links (stories stay); raise SourceNotFoundError."""
-    row = await session.get(SourceRow, source_id)
-    if row is None:
-        raise SourceNotFoundError(f"no source has id {source_id}")
-    source = _to_source(row, 0)
+    row = await _row(session, source_id)
+    source = _to_source(row)
     await session.delete(row)
     return source
 
 
-async def list_sources(session: AsyncSession) -> list[Source]:
-    """Every source with its story count, oldest first."""
-    counts = (
-        select(StoryLinkRow.source_id, func.count().label("n"))
-        .group_by(StoryLinkRow.source_id)
-        .subquery()
-    )
+async def set_paused(session: AsyncSession, source_id: int, paused: bool, now: datetime) -> Source:
+    """Pause a source, or resume it (due at once); raise SourceNotFoundError."""
+    row = await _row(session, source_id)
+    row.paused = paused
+    if not paused:
+        row.next_check_at = now
+    return _to_source(row)
+
+
+async def set_interval(session: AsyncSession, source_id: int, seconds: int, now: datetime) -> Source:
+    """Change how often a source is polled; the next check moves no later than one new interval from now."""
+    row = await _row(session, source_id)
+    row.interval_seconds = seconds
+    row.next_check_at = min(row.next_check_at, now + timedelta(seconds=seconds))
+    return _to_source(row)
+
+
+async def set_fulltext(session: AsyncSession, source_id: int, enabled: bool) -> Source:
+    """Switch article full-text fetching for a source."""
+    row = await _row(session, source_id)
+    row.fulltext = enabled
+    return _to_source(row)
+
+
+async def list_sources(session: AsyncSession, now: datetime | None = None) -> list[Source]:
+    """Every source with its story count (and stories published in the day before now), oldest first."""
+    counts = select(StoryLinkRow.source_id, func.count().label("n")).group_by(StoryLinkRow.source_id).subquery()
     rows = await session.execute(
         select(SourceRow, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.source_id == SourceRow.id)
         .order_by(SourceRow.id)
     )
-    return [_to_source(row, count) for row, count in rows.all()]
+    recent = await _recent_counts(session, now) if now is not None else {}
+    return [_to_source(row, count, recent.get(row.id, 0)) for row, count in rows.all()]
+
+
+async def _recent_counts(session: AsyncSession, now: datetime) -> dict[int, int]:
+    rows = await session.execute(
+        select(StoryLinkRow.source_id, func.count())
+        .join(StoryRow, StoryRow.id == StoryLinkRow.story_id)
+        .where(StoryRow.published_at > now - timedelta(days=1), StoryRow.published_at <= now)
+        .group_by(StoryLinkRow.source_id)
+    )
+    return {source_id: int(count) for source_id, count in rows.all()}
 
 
 async def due_sources(session: AsyncSession, now: datetime, limit: int = 100) -> list[FetchState]:
-    """Sources whose next check is due, most overdue first."""
+    """Active sources whose next check is due, most overdue first."""
     rows = await session.scalars(
-        select(SourceRow).where(SourceRow.next_check_at <= now).order_by(SourceRow.next_check_at).limit(limit)
+        select(SourceRow)
+        .where(SourceRow.next_check_at <= now, SourceRow.paused.is_(False))
+        .order_by(SourceRow.next_check_at)
+        .limit(limit)
     )
     return [_fetch_state(row) for row in rows]
 
 
 async def all_fetch_states(session: AsyncSession) -> list[FetchState]:
-    """Every source, for a forced refresh."""
-    rows = await session.scalars(select(SourceRow).order_by(SourceRow.id))
+    """Every active source, for a forced refresh."""
+    rows = await session.scalars(select(SourceRow).where(SourceRow.paused.is_(False)).order_by(SourceRow.id))
     return [_fetch_state(row) for row in rows]
 
 
@@ -91,36 +144,60 @@ async def record_fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     title: str | None = None,
-) -> None:
-    """Store a poll's outcome and when to check next (doubling the wait after each failure, up to a day)."""
+    warning: str | None = None,
+    retry_after: float | None = None,
+) -> str | None:
+    """Store a poll's outcome and when to check next (backing off after failures).
+
+    Returns "failing" when the source has just become a persistent failure admins should hear about,
+    "recovered" when such a source reads again, None otherwise.
+    """
     row = await session.get(SourceRow, source_id)
     if row is None:
-        return
+        return None
     row.last_fetched_at = now
     row.last_error = error
-    wait = timedelta(seconds=row.interval_seconds)
-    if error is None:
-        row.last_success_at = now
-        row.etag = etag or row.etag
-        row.last_modified = last_modified or row.last_modified
-        if title and row.name == row.url:
-            row.name = title[:200]
-    elif row.last_success_at is not None:
-        failing_for = now - row.last_success_at
-        wait = min(max(wait, failing_for), timedelta(days=1))
-    row.next_check_at = now + wait
+    if error is not None:
+        return _failed(row, now, error, retry_after)
+    return _succeeded(row, now, etag, last_modified, title, warning)
+
+
+def _succeeded(
+    row: SourceRow, now: datetime, etag: str | None, last_modified: str | None, title: str | None, warning: str | None
+) -> str | None:
+    row.last_success_at = now
+    row.etag = etag or row.etag
+    row.last_modified = last_modified or row.last_modified
+    row.last_warning = warning
+    row.failures = 0
+    if title and row.name == row.url:
+        row.name = title[:200]
+    row.next_check_at = next_check(row.interval_seconds, 0, now)
+    recovered = row.alerted
+    row.alerted = False
+    return "recovered" if recovered else None
+
+
+def _failed(row: SourceRow, now: datetime, error: str, retry_after: float | None) -> str | None:
+    row.failures = (row.failures or 0) + 1
+    failing_for = now - row.last_success_at if row.last_success_at else None
+    row.next_check_at = next_check(
+        row.interval_seconds, row.failures, now, failing_for=failing_for, retry_after=retry_after
+    )
+    if row.failures >= ALERT_AFTER_FAILURES and not row.alerted:
+        row.alerted = True
+        return "failing"
+    return None
 
 
 def _fetch_state(row: SourceRow) -> FetchState:
-    return FetchState(row.id, row.url, row.name, row.etag, row.last_modified)
+    return FetchState(row.id, row.url, row.name, row.etag, row.last_modified, bool(row.fulltext))
 
 
-def _to_source(row: SourceRow, count: int) -> Source:
+def _to_source(row: SourceRow, count: int = 0, recent: int = 0) -> Source:
     return Source(
-        id=row.id,
-        url=row.url,
-        name=row.name,
-        last_fetched_at=row.last_fetched_at,
-        last_error=row.last_error,
-        story_count=int(count),
+        id=row.id, url=row.url, name=row.name, last_fetched_at=row.last_fetched_at, last_error=row.last_error,
+        story_count=int(count), last_success_at=row.last_success_at, next_check_at=row.next_check_at,
+        interval_seconds=row.interval_seconds, paused=bool(row.paused), failures=row.failures or 0,
+        warning=row.last_warning, fulltext=bool(row.fulltext), stories_last_day=recent,
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.models import Entry, Link, Story
-from news.urls import is_web_url, normalize_url
+from news.urls import is_web_url, normalize_url, title_key
 from storage.models import SourceRow, StoryLinkRow, StoryRow
 
 
@@ -30,6 +31,11 @@ def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]): 
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
+Keys = tuple[str | None, str | None, str | None]
+TITLE_WINDOW = timedelta(hours=24)
+_CHUNK = 500
+
+
 def entry_keys(entry: Entry) -> tuple[str | None, str | None]:
     """The dedup keys of an entry: its GUID and its normalized web URL."""
     guid = entry.guid.strip()[:1024] if entry.guid and entry.guid.strip() else None
@@ -37,59 +43,134 @@ def entry_keys(entry: Entry) -> tuple[str | None, str | None]:
     return guid, url_key
 
 
+def _keys(entry: Entry) -> Keys:
+    return (*entry_keys(entry), title_key(entry.title))
+
+
+class _Known:
+    """Stories already stored (or stored in this batch) by GUID, URL key and title key with time."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}
+        self.titles: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
+
+    def find(self, keys: Keys, published: datetime) -> int | None:
+        guid, url_key, tkey = keys
+        for kind, key in (("g", guid), ("u", url_key)):
+            if key and (kind, key) in self.ids:
+                return self.ids[(kind, key)]
+        for story_id, when in self.titles.get(tkey or "", ()):
+            if abs(when - published) <= TITLE_WINDOW:
+                return story_id
+        return None
+
+    def add(self, story_id: int, keys: Keys, published: datetime) -> None:
+        guid, url_key, tkey = keys
+        for kind, key in (("g", guid), ("u", url_key)):
+            if key:
+                self.ids[(kind, key)] = story_id
+        if tkey:
+            self.titles[tkey].append((story_id, published))
+
+
 async def store_entries(
     session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime
 ) -> StoreResult:
-    """Store new entries and link known ones to this source; safe against concurrent writers."""
-    new = 0
-    known = await _known_ids(session, entries)
-    for entry in entries:
-        guid, url_key = entry_keys(entry)
-        story_id = known.get(guid) if guid else None
-        story_id = story_id or (known.get(url_key) if url_key else None)
+    """Store new entries and link known ones (same GUID, URL or title and time) to this source.
+
+    New stories go in with multi-row inserts; one that a concurrent writer stored first is linked instead.
+    """
+    keyed = [(entry, _keys(entry), min(entry.published_at or now, now)) for entry in entries]
+    known = await _load_known(session, keyed)
+    pending: list[tuple[Entry, Keys, datetime]] = []
+    refs: list[int] = []
+    for entry, keys, published in keyed:
+        story_id = known.find(keys, published)
         if story_id is None:
-            inserted = await _insert_story(session, source_id, entry, guid, url_key, now)
-            new += inserted is not None
-            story_id = inserted or await _lookup_id(session, guid, url_key)
-        for key in (guid, url_key):
-            if key:
-                known[key] = story_id
-        await _link(session, story_id, source_id, entry.url, now)
+            pending.append((entry, keys, published))
+            story_id = -len(pending)
+            known.add(story_id, keys, published)
+        refs.append(story_id)
+    ids, new = await _insert_stories(session, source_id, pending, now)
+    links = {ids[-ref - 1] if ref < 0 else ref: entry.url for ref, (entry, _, _) in zip(refs, keyed, strict=True)}
+    await _link_all(session, source_id, links, now)
     return StoreResult(new=new, duplicates=len(entries) - new)
 
 
-async def _known_ids(session: AsyncSession, entries: Sequence[Entry]) -> dict[str | None, int]:
-    guids = {key for entry in entries if (key := entry_keys(entry)[0])}
-    urls = {key for entry in entries if (key := entry_keys(entry)[1])}
-    if not guids and not urls:
-        return {}
-    rows = await session.execute(
-        select(StoryRow.id, StoryRow.guid, StoryRow.url_key).where(
-            or_(StoryRow.guid.in_(guids), StoryRow.url_key.in_(urls))
+async def _insert_stories(
+    session: AsyncSession, source_id: int, pending: Sequence[tuple[Entry, Keys, datetime]], now: datetime
+) -> tuple[list[int], int]:
+    """Ids of the pending stories in order (inserted, or stored meanwhile by another writer) and how many are new."""
+    ids: dict[int, int] = {}
+    batchable = [index for index, (_, keys, _) in enumerate(pending) if keys[0] or keys[1]]
+    if batchable:
+        statement = _insert(session, StoryRow).on_conflict_do_nothing()
+        returned = await session.execute(
+            statement.returning(StoryRow.id, StoryRow.guid, StoryRow.url_key),
+            [_story_values(source_id, *pending[index], now) for index in batchable],
         )
-    )
-    known: dict[str | None, int] = {}
-    for story_id, guid, url_key in rows.all():
-        if guid in guids:
-            known[guid] = story_id
-        if url_key in urls:
-            known[url_key] = story_id
+        by_key = {}
+        for story_id, guid, url_key in returned.all():
+            by_key[("g", guid)] = by_key[("u", url_key)] = story_id
+        for index in batchable:
+            guid, url_key, _ = pending[index][1]
+            found = by_key.get(("g", guid)) if guid else by_key.get(("u", url_key))
+            if found is not None:
+                ids[index] = found
+    new = len(ids)
+    for index, (entry, keys, published) in enumerate(pending):
+        if index not in ids:
+            inserted = await _insert_story(session, source_id, entry, keys, published, now)
+            new += inserted is not None
+            ids[index] = inserted or await _lookup_id(session, keys[0], keys[1])
+    return [ids[index] for index in range(len(pending))], new
+
+
+async def new_entries(session: AsyncSession, entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """The entries that are not stored yet (by GUID, URL or title and time)."""
+    keyed = [(entry, _keys(entry), min(entry.published_at or now, now)) for entry in entries]
+    known = await _load_known(session, keyed)
+    return [entry for entry, keys, published in keyed if known.find(keys, published) is None]
+
+
+async def _load_known(session: AsyncSession, keyed: Sequence[tuple[Entry, Keys, datetime]]) -> _Known:
+    known = _Known()
+    for column, kind, index in ((StoryRow.guid, "g", 0), (StoryRow.url_key, "u", 1)):
+        wanted = sorted({key for _, keys, _ in keyed if (key := keys[index])})
+        for chunk in _chunks(wanted):
+            rows = await session.execute(select(StoryRow.id, column).where(column.in_(chunk)))
+            known.ids.update(((kind, str(key)), story_id) for story_id, key in rows.all())
+    titles = sorted({key for _, keys, _ in keyed if (key := keys[2])})
+    if titles:
+        earliest = min(published for _, _, published in keyed) - TITLE_WINDOW
+        for chunk in _chunks(titles):
+            found = await session.execute(
+                select(StoryRow.id, StoryRow.title_key, StoryRow.published_at).where(
+                    StoryRow.title_key.in_(chunk), StoryRow.published_at >= earliest
+                )
+            )
+            for story_id, key, published in found.all():
+                known.titles[str(key)].append((story_id, published))
     return known
 
 
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
+
+
+def _story_values(source_id: int, entry: Entry, keys: Keys, published: datetime, now: datetime) -> dict[str, Any]:
+    guid, url_key, tkey = keys
+    return {
+        "guid": guid, "url_key": url_key, "url": entry.url, "title": entry.title or entry.text[:100],
+        "text": entry.text, "published_at": published, "created_at": now, "source_id": source_id, "title_key": tkey,
+    }
+
+
 async def _insert_story(
-    session: AsyncSession, source_id: int, entry: Entry, guid: str | None, url_key: str | None, now: datetime
+    session: AsyncSession, source_id: int, entry: Entry, keys: Keys, published: datetime, now: datetime
 ) -> int | None:
-    published = min(entry.published_at or now, now)
-    statement = (
-        _insert(session, StoryRow)
-        .values(
-            guid=guid, url_key=url_key, url=entry.url, title=entry.title or entry.text[:100], text=entry.text,
-            published_at=published, created_at=now, source_id=source_id,
-        )
-        .on_conflict_do_nothing()
-        .returning(StoryRow.id)
-    )
+    values = _story_values(source_id, entry, keys, published, now)
+    statement = _insert(session, StoryRow).values(**values).on_conflict_do_nothing().returning(StoryRow.id)
     story_id: int | None = await session.scalar(statement)
     return story_id
 
@@ -102,13 +183,11 @@ async def _lookup_id(session: AsyncSession, guid: str | None, url_key: str | Non
     return story_id
 
 
-async def _link(session: AsyncSession, story_id: int, source_id: int, url: str | None, now: datetime) -> None:
-    statement = (
-        _insert(session, StoryLinkRow)
-        .values(story_id=story_id, source_id=source_id, url=url, created_at=now)
-        .on_conflict_do_nothing()
-    )
-    await session.execute(statement)
+async def _link_all(session: AsyncSession, source_id: int, links: dict[int, str | None], now: datetime) -> None:
+    rows = [{"story_id": story_id, "source_id": source_id, "url": url, "created_at": now}
+            for story_id, url in links.items()]
+    if rows:
+        await session.execute(_insert(session, StoryLinkRow).on_conflict_do_nothing(), rows)
 
 
 async def stories_between(session: AsyncSession, since: datetime, until: datetime, limit: int = 500) -> list[Story]:

@@ -14,7 +14,8 @@ def test_fanout_smoke_delivers_every_digest_once() -> None:
         [sys.executable, str(BENCH), "--chats", "40", "--variants", "sqlite,postgres-2", "--lease", "2"],
         capture_output=True, text=True, timeout=240, check=False,
     )
-    rows = {line.split()[0]: line.split() for line in run.stdout.splitlines() if line.startswith(("sqlite", "postgres"))}
+    lines = [line.split() for line in run.stdout.splitlines() if line.startswith(("sqlite", "postgres"))]
+    rows = {cells[0]: cells for cells in lines}
     assert set(rows) == {"sqlite", "postgres-2"}, run.stdout + run.stderr
     for name, cells in rows.items():
         sent, expected, dups, losses = int(cells[1]), int(cells[2]), int(cells[6]), int(cells[7])

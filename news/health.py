@@ -1,0 +1,108 @@
+"""Source health in words and numbers: polling intervals, backoff after errors, Retry-After."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from news.errors import InvalidArgument
+from news.models import Source
+
+MIN_INTERVAL = timedelta(minutes=5)
+MAX_INTERVAL = timedelta(days=7)
+MAX_BACKOFF = timedelta(days=1)
+MAX_RETRY_AFTER = timedelta(days=2)
+ALERT_AFTER_FAILURES = 3
+INTERVAL_FORM = "a number with s, m, h or d, e.g. 30m, 2h or 1d (5 minutes to 7 days)"
+_INTERVAL = re.compile(r"^(\d{1,6})\s*([smhd]?)$")
+_UNITS = {"s": 1, "": 60, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> int:
+    """Seconds of an interval like '30m', '2h', '1d' or '45' (minutes); raise InvalidArgument."""
+    found = _INTERVAL.match(text.strip().lower())
+    if not found:
+        raise InvalidArgument(f"'{text[:40]}' is not an interval: use {INTERVAL_FORM}")
+    seconds = int(found.group(1)) * _UNITS[found.group(2)]
+    if not MIN_INTERVAL.total_seconds() <= seconds <= MAX_INTERVAL.total_seconds():
+        raise InvalidArgument(f"the interval must be between 5 minutes and 7 days, not {format_interval(seconds)}")
+    return seconds
+
+
+def format_interval(seconds: float) -> str:
+    """An interval in the largest whole unit: '90s', '30m', '2h', '1d', or mixed like '1h30m'."""
+    seconds = int(seconds)
+    if seconds % 86400 == 0 and seconds:
+        return f"{seconds // 86400}d"
+    if seconds >= 3600:
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours}h{rest // 60}m" if rest // 60 else f"{hours}h"
+    if seconds % 60 == 0 and seconds:
+        return f"{seconds // 60}m"
+    return f"{seconds}s"
+
+
+def next_check(
+    interval: int,
+    failures: int,
+    now: datetime,
+    *,
+    failing_for: timedelta | None = None,
+    retry_after: float | None = None,
+) -> datetime:
+    """When to fetch next: the interval, doubled per consecutive failure (or as long as it has failed) up to a
+    day; a longer Retry-After wins (up to two days)."""
+    wait = timedelta(seconds=interval)
+    if failures:
+        backoff = max(wait * 2 ** min(failures, 16), failing_for or timedelta(0))
+        wait = max(wait, min(backoff, MAX_BACKOFF))
+    if retry_after is not None:
+        wait = max(wait, min(timedelta(seconds=max(retry_after, 0)), MAX_RETRY_AFTER))
+    return now + wait
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None when absent or bad."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def health_of(source: Source) -> str:
+    """One word for a source's state: paused, new, failing, warning or ok."""
+    if source.paused:
+        return "paused"
+    if source.last_fetched_at is None:
+        return "new"
+    if source.last_error:
+        return "failing"
+    return "warning" if source.warning else "ok"
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """How long ago, in words: 'just now', '5 min ago', '3 h ago', '2 d ago'."""
+    return _span(now - then) + " ago" if now - then >= timedelta(minutes=1) else "just now"
+
+
+def until(then: datetime, now: datetime) -> str:
+    """How long until, in words: 'now', 'in 5 min', 'in 3 h'."""
+    return "now" if then <= now else "in " + _span(then - now)
+
+
+def _span(delta: timedelta) -> str:
+    seconds = max(60, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"

@@ -1,0 +1,123 @@
+"""Telegram HTML for source administration: the health list, add and import reports, alerts, /stats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from news.health import ago, format_interval, health_of, until
+from news.models import Source
+from news.opml import ImportReport
+from news.render import link
+from news.stats import Stats
+
+_ICONS = {"ok": "🟢", "warning": "🟡", "failing": "🔴", "paused": "⏸", "new": "⚪"}
+MAX_REPORT_LINES = 40
+
+
+def render_source_list(
+    sources: Sequence[Source], now: datetime | None, *, page: int = 1, pages: int = 1, total: int | None = None
+) -> str:
+    """A page of sources, each with its health: last success, last error, stories in the last day, next check."""
+    if not sources:
+        return "No sources yet. Admins add one with /addsource &lt;url&gt;."
+    count = len(sources) if total is None else total
+    heading = f"<b>{count} source{'s' if count != 1 else ''}</b>"
+    if pages > 1:
+        heading += f" · page {page} of {pages}"
+    blocks = [heading] + [_source_block(source, now) for source in sources]
+    if page < pages:
+        blocks.append(f"More: /sources {page + 1}")
+    return "\n\n".join(blocks)
+
+
+def _source_block(source: Source, now: datetime | None) -> str:
+    health = health_of(source)
+    facts = [f"{source.story_count} stories"]
+    if now is not None:
+        facts.append(f"{source.stories_last_day} in the last day")
+    facts.append(f"every {format_interval(source.interval_seconds)}")
+    if source.fulltext:
+        facts.append("full text")
+    lines = [f"{_ICONS[health]} <b>#{source.id}</b> {link(source.name, source.url)}"]
+    lines.append("<i>" + " · ".join(facts) + "</i>")
+    lines.append(escape(_status_line(source, health, now)))
+    if source.last_error:
+        lines.append(f"❌ {escape(source.last_error)}")
+    elif source.warning:
+        lines.append(f"⚠️ read with problems: {escape(source.warning)}")
+    return "\n".join(lines)
+
+
+def _status_line(source: Source, health: str, now: datetime | None) -> str:
+    def when(stamp: datetime) -> str:
+        return ago(stamp, now) if now is not None else f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+    success = f"last success {when(source.last_success_at)}" if source.last_success_at else "never read yet"
+    if health in ("ok", "warning") and source.last_fetched_at is not None:
+        success = f"ok, fetched {when(source.last_fetched_at)}"
+    if health == "paused":
+        return f"paused · {success}"
+    parts = [success]
+    if health == "failing":
+        parts.append(f"{source.failures} failure{'s' if source.failures != 1 else ''} in a row")
+    if source.next_check_at is not None:
+        parts.append("next check " + (until(source.next_check_at, now) if now else f"{source.next_check_at:%H:%M} UTC"))
+    return " · ".join(parts)
+
+
+def render_added(source: Source, title: str, found: int, new: int, warning: str | None) -> str:
+    """The /addsource answer: the feed's title and how many stories it carried."""
+    known = found - new
+    text = (
+        f"✅ Added source <b>#{source.id}</b> {link(source.name, source.url)}\n"
+        f"Feed title: <i>{escape(title or source.name)}</i>\n"
+        f"Found {found} stor{'y' if found == 1 else 'ies'} in the feed: {new} new stor{'y' if new == 1 else 'ies'}"
+        f"{f', {known} already known' if known else ''}."
+    )
+    if warning:
+        text += f"\n⚠️ The feed has problems but was read: {escape(warning)}"
+    return text
+
+
+def render_import(report: ImportReport) -> str:
+    """What an OPML import added, skipped and why some failed."""
+    lines = [
+        f"<b>OPML import</b>: {len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed"
+    ]
+    lines += [f"✅ #{source.id} {link(source.name, source.url)}: {found} stories" for source, found in report.added]
+    lines += [f"↪️ {escape(url)}: {escape(reason)}" for url, reason in report.skipped]
+    lines += [f"❌ {escape(url)}: {escape(reason)}" for url, reason in report.failed]
+    if len(lines) > MAX_REPORT_LINES + 1:
+        lines = [*lines[: MAX_REPORT_LINES + 1], f"… and {len(lines) - MAX_REPORT_LINES - 1} more"]
+    return "\n".join(lines)
+
+
+def render_alert(source_id: int, name: str, alert: str, error: str | None) -> str:
+    """The message admins get when a source keeps failing, or reads again."""
+    if alert == "recovered":
+        return f"🟢 Source <b>#{source_id}</b> {escape(name)} reads again."
+    return (
+        f"🔴 Source <b>#{source_id}</b> {escape(name)} keeps failing: {escape(error or 'unknown error')}\n"
+        f"I keep retrying less often. /pausesource {source_id} stops it, /removesource {source_id} removes it."
+    )
+
+
+def render_stats(stats: Stats) -> str:
+    """The admins' overview."""
+    health = stats.sources_by_health
+    total_sources = sum(health.values())
+    order = ["ok", "warning", "failing", "paused", "new"]
+    shown = ", ".join(f"{health[key]} {key}" for key in order if health.get(key))
+    days = "\n".join(f"  {day:%a %d %b}: {count}" for day, count in stats.stories_per_day)
+    digests = stats.digests
+    return "\n".join([
+        f"<b>newsbot stats</b> · {stats.now:%Y-%m-%d %H:%M} UTC",
+        f"Sources: {total_sources}" + (f" ({escape(shown)})" if shown else ""),
+        f"Stories: {stats.stories_total} stored; per day (UTC):",
+        days,
+        f"Subscribers: {stats.subscribers}",
+        f"Digests in the last {stats.days} days: {digests.get('sent', 0)} sent, {digests.get('failed', 0)} failed"
+        + (f", {digests['skipped']} skipped" if digests.get("skipped") else ""),
+    ])

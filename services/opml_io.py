@@ -1,0 +1,55 @@
+"""OPML import and export of the source list."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from news.errors import NewsbotError, SourceExistsError
+from news.models import Source
+from news.opml import ImportReport, OpmlFeed, parse_opml, render_opml
+from news.urls import is_web_url
+
+if TYPE_CHECKING:
+    from services.sources import SourceService
+
+MAX_FEEDS = 300
+
+
+def export_opml(sources: Sequence[Source], now: datetime) -> bytes:
+    """The sources as OPML 2.0 (local file sources are left out: other readers cannot use them)."""
+    return render_opml([(source.url, source.name) for source in sources if is_web_url(source.url)], now)
+
+
+async def import_opml(service: SourceService, data: bytes, concurrency: int) -> ImportReport:
+    """Add each feed of the document (fetched first, a few at a time); raise FeedError for an unreadable file."""
+    report = ImportReport()
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    for feed in parse_opml(data):
+        if feed.url in seen:
+            report.skipped.append((feed.url, "listed twice in the file"))
+        elif not is_web_url(feed.url):
+            report.failed.append((feed.url, "not an http(s) address"))
+        elif len(feeds) >= MAX_FEEDS:
+            report.failed.append((feed.url, f"more than {MAX_FEEDS} feeds in one file"))
+        else:
+            feeds.append(feed)
+        seen.add(feed.url)
+    limit = asyncio.Semaphore(concurrency)
+
+    async def add(feed: OpmlFeed) -> None:
+        async with limit:
+            try:
+                source, result = await service.add(feed.url, feed.title or None)
+            except SourceExistsError:
+                report.skipped.append((feed.url, "already a source"))
+            except NewsbotError as exc:
+                report.failed.append((feed.url, str(exc)))
+            else:
+                report.added.append((source, result.found))
+
+    await asyncio.gather(*(add(feed) for feed in feeds))
+    return report

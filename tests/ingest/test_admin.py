@@ -1,0 +1,108 @@
+"""Admin use cases: autodiscovery, pause and resume, intervals and backoff, alerts, OPML, stats, full text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from news.errors import FeedError, InvalidArgument
+from news.opml import parse_opml
+from news.render_sources import render_import, render_source_list, render_stats
+from services import fulltext
+from services.container import Services
+from tests.conftest import FakeClock
+from tests.ingest.conftest import Web
+
+PAGE = b"""<!DOCTYPE html><html><head><title>City Desk</title>
+<link rel="alternate" type="application/atom+xml" title="Feed" href="/atom10.xml"></head><body>Hi</body></html>"""
+
+
+async def test_addsource_finds_the_feed_a_page_links(services: Services, web: Web) -> None:
+    web.routes["/home"] = lambda r: httpx.Response(200, content=PAGE, headers={"Content-Type": "text/html"})
+    web.routes["/bare"] = lambda r: httpx.Response(200, content=b"<!doctype html><html><body>no feed</body></html>")
+    source, result = await services.sources.add("https://citydesk.example/home")
+    assert source.url == "https://citydesk.example/atom10.xml" and result.title == "City Desk" and result.found == 2
+    with pytest.raises(FeedError, match="links no feed"):
+        await services.sources.add("https://citydesk.example/bare")
+
+
+async def test_pause_resume_interval_and_backoff(services: Services, web: Web, clock: FakeClock) -> None:
+    source, _ = await services.sources.add("https://feeds.example/atom10.xml")
+    await services.sources.pause(source.id)
+    clock.advance(hours=1)
+    assert await services.sources.poll_due() == []
+    await services.sources.pause(source.id, False)
+    assert len(await services.sources.poll_due()) == 1
+    changed = await services.sources.set_interval(source.id, "2h")
+    assert changed.interval_seconds == 7200
+    with pytest.raises(InvalidArgument):
+        await services.sources.set_interval(source.id, "1m")
+    web.routes["/atom10.xml"] = lambda r: httpx.Response(500)
+    alerts = []
+    for _ in range(4):
+        clock.now = (await services.sources.list_sources())[0].next_check_at or clock.now
+        [result] = await services.sources.poll_due()
+        alerts.append(result.alert)
+    assert alerts == [None, None, "failing", None]
+    [failing] = await services.sources.list_sources()
+    assert failing.failures == 4 and failing.next_check_at - clock.now == timedelta(days=1)
+    del web.routes["/atom10.xml"]
+    clock.now = failing.next_check_at
+    [recovered] = await services.sources.poll_due()
+    assert recovered.alert == "recovered"
+
+
+async def test_opml_round_trip(services: Services, web: Web) -> None:
+    opml = b"""<?xml version="1.0"?><opml version="1.0"><body><outline text="News">
+      <outline text="City" xmlUrl="https://feeds.example/atom10.xml"/>
+      <outline text="City again" xmlUrl="https://feeds.example/atom10.xml"/>
+      <outline text="Gone" xmlUrl="https://feeds.example/missing.xml"/>
+      <outline text="Local" xmlUrl="file:///etc/passwd"/></outline></body></opml>"""
+    report = await services.sources.import_opml(opml)
+    assert [s.name for s, _ in report.added] == ["City"]
+    assert [reason for _, reason in report.skipped] == ["listed twice in the file"]
+    reasons = sorted(reason for _, reason in report.failed)
+    assert reasons == ["HTTP 404 Not Found (no such page)", "not an http(s) address"]
+    assert "1 added, 1 skipped, 2 failed" in render_import(report)
+    again = await services.sources.import_opml(opml)
+    assert [reason for _, reason in again.skipped][-1] == "already a source"
+    exported = await services.sources.export_opml()
+    assert b'type="rss"' in exported and [f.url for f in parse_opml(exported)] == ["https://feeds.example/atom10.xml"]
+    with pytest.raises(FeedError):
+        await services.sources.import_opml(b"<!DOCTYPE x [<!ENTITY a 'b'>]><opml/>")
+
+
+async def test_list_pages_and_stats(services: Services, web: Web, clock: FakeClock) -> None:
+    for name in ("atom10.xml", "rss091.xml", "rss092.xml"):
+        await services.sources.add(f"https://feeds.example/{name}")
+    page = await services.sources.page(2, per_page=2)
+    assert (page.page, page.pages, page.total, len(page.sources)) == (2, 2, 3, 1)
+    text = render_source_list(page.sources, page.now, page=page.page, pages=page.pages, total=page.total)
+    assert "page 2 of 2" in text and "ok, fetched just now" in text
+    stats = await services.stats.stats()
+    assert stats.sources_by_health == {"ok": 3} and stats.stories_total == 6
+    assert "Sources: 3 (3 ok)" in render_stats(stats)
+
+
+async def test_fulltext_needs_the_extra_or_fetches_articles(services: Services, web: Web, clock: FakeClock) -> None:
+    source, _ = await services.sources.add("https://feeds.example/rss091.xml")
+    if not fulltext.available():
+        with pytest.raises(InvalidArgument, match="trafilatura"):
+            await services.sources.set_fulltext(source.id, True)
+        return
+    await services.sources.set_fulltext(source.id, True)
+    article = "<html><body><article><h1>Ferry</h1>" + "<p>The ferry operator explained the new timetable at length. " \
+        "Passengers will have fewer crossings in the early morning during the winter months.</p>" * 8 + \
+        "</article></body></html>"
+    web.routes["/news/new-story.html"] = lambda r: httpx.Response(200, content=article.encode())
+    feed = (b'<rss version="0.91"><channel><title>Harbour Gazette</title><item><title>A brand new story about the '
+            b"ferry</title><link>https://harbour-gazette.example/news/new-story.html</link>"
+            b"<description>Teaser.</description></item></channel></rss>")
+    web.routes["/rss091.xml"] = lambda r: httpx.Response(200, content=feed)
+    clock.advance(minutes=20)
+    [result] = await services.sources.poll_due()
+    assert result.new == 1
+    found = await services.briefs.search("passengers")
+    assert found.total == 1
