@@ -183,7 +183,8 @@ class FakeBotApi:
         if member is None:
             return _fail(400, "Bad Request: chat not found")
         if member["status"] == "administrator":
-            rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+            rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                      "can_manage_video_chats",
                       "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
                       "can_post_stories", "can_edit_stories", "can_delete_stories")
             defaults = dict.fromkeys(rights, False)
