@@ -65,6 +65,8 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.failures: dict[int, tuple[int, str, dict[str, Any]]] = {}
         self.chats: dict[str, dict[str, Any]] = {}
+        self.documents: list[dict[str, Any]] = []
+        self.uploads: dict[str, bytes] = {}
         self.bot_status: dict[int, dict[str, Any]] = {}
         self._next_update = 1
         self._next_message = 100
@@ -76,6 +78,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._api)
         app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -145,7 +148,10 @@ class FakeBotApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         form = await request.post()
-        params = {key: _decode(str(value)) for key, value in form.items()}
+        params = {
+            key: value.file.read() if isinstance(value, web.FileField) else _decode(str(value))
+            for key, value in form.items()
+        }
         self.calls.append((method, params))
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
@@ -173,6 +179,44 @@ class FakeBotApi:
         self.chats[f"@{username}"] = self.chats[str(chat_id)] = chat
         bot_user = {"id": 1, "is_bot": True, "first_name": "newsbot"}
         self.bot_status[chat_id] = {"status": status, "user": bot_user, **rights}
+
+    def push_document(self, name: str, content: bytes, *, user_id: int) -> None:
+        """Queue a message carrying a file, as a user would send it."""
+        file_id = f"file-{len(self.uploads) + 1}"
+        self.uploads[file_id] = content
+        self.updates.append({
+            "update_id": self._next_update,
+            "message": {
+                "message_id": self._message_id(), "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": "Tester"},
+                "from": {"id": user_id, "is_bot": False, "first_name": "Tester"},
+                "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
+                             "mime_type": "text/x-opml", "file_size": len(content)},
+            },
+        })
+        self._next_update += 1
+        self._changed.set()
+
+    async def _m_getfile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params["file_id"])
+        if file_id not in self.uploads:
+            return _fail(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.uploads[file_id]),
+                "file_path": f"documents/{file_id}"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self.uploads:
+            return web.Response(status=404)
+        return web.Response(body=self.uploads[file_id])
+
+    async def _m_senddocument(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self.documents.append({"chat_id": chat_id, "content": params["document"], "caption": params.get("caption")})
+        document = {"file_id": "sent", "file_unique_id": "sent", "file_name": "export.opml"}
+        message = {"message_id": self._message_id(), "date": int(time.time()), "document": document,
+                   "chat": {"id": chat_id, "type": "private"}, "caption": params.get("caption", "")}
+        return message
 
     async def _m_getchat(self, params: dict[str, Any]) -> Any:
         chat = self.chats.get(str(params["chat_id"]))

@@ -159,3 +159,35 @@ async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: F
     assert "allowed to send messages" in await ask(api, "/subscribe -1003333", user=ADMIN)
     assert "cannot see @nowhere_at_all" in await ask(api, "/subscribe @nowhere_at_all", user=ADMIN)
     assert "Unsubscribed" in await ask(api, "/unsubscribe @newsroom", user=ADMIN)
+
+
+async def test_admin_source_management_through_telegram(running: FakeBotApi) -> None:
+    api = running
+    api.files["second.json"] = (SEEDS / "feeds" / "briefs.json").read_bytes()
+    added = await ask(api, f"/addsource {api.url('extra.xml')}", user=ADMIN)
+    source_id = int(added.split("#", 1)[1].split("<", 1)[0].split()[0])
+    for command in ("/pausesource", "/resumesource", "/stats", "/export"):
+        assert await ask(api, f"{command} {source_id}".strip()) == NOT_ADMIN
+    assert "is paused" in await ask(api, f"/pausesource {source_id}", user=ADMIN)
+    assert "Usage: /setinterval" in await ask(api, "/setinterval 3", user=ADMIN)
+    assert "every 30m" in await ask(api, f"/setinterval {source_id} 30m", user=ADMIN)
+    assert "is resumed" in await ask(api, f"/resumesource {source_id}", user=ADMIN)
+    assert "sources" in (await ask(api, "/stats", user=ADMIN)).lower()
+
+    api.push_command("/export", user_id=ADMIN)
+    await api.wait_for(lambda: bool(api.documents))
+    exported = api.documents[0]["content"].decode()
+    assert 'type="rss"' in exported and api.url("extra.xml") in exported
+
+    opml = (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>'
+        f'<outline text="Briefs" type="rss" xmlUrl="{api.url("second.json")}"/>'
+        f'<outline text="Again" type="rss" xmlUrl="{api.url("extra.xml")}"/>'
+        f'<outline text="Gone" type="rss" xmlUrl="{api.url("missing.xml")}"/>'
+        "</body></opml>"
+    ).encode()
+    before = len(api.texts(ADMIN))
+    api.push_document("feeds.opml", opml, user_id=ADMIN)
+    await api.wait_for(lambda: len(api.texts(ADMIN)) > before)
+    report = api.texts(ADMIN)[-1]
+    assert "1 added, 1 skipped, 1 failed" in report and "Briefs" in report and "already a source" in report
