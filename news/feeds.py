@@ -26,9 +26,11 @@ def parse_document(data: bytes, *, name: str = "", content_type: str | None = No
     content_type is the HTTP Content-Type header, whose charset helps decode feeds that declare none.
     """
     head = _strip_bom(data).lstrip()[:1]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = decode_text(data[:64]).lstrip()[:1].encode()
     if head in (b"{", b"["):
         return parse_json_feed(data)
-    if head == b"<" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if head == b"<":
         return parse_xml_feed(data, content_type=content_type)
     return parse_plain_text(decode_text(data), name=name)
 

@@ -28,8 +28,10 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.").removeprefix("amp.")
-    port = parts.port if parts.port is not None else None
-    netloc = host if port is None or str(port) == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    if ":" in host:
+        host = f"[{host}]"
+    port = _port(parts.netloc)
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/")
@@ -37,6 +39,15 @@ def normalize_url(url: str) -> str:
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     scheme = "https" if scheme in ("http", "https") else scheme
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _port(netloc: str) -> str | None:
+    """The port as written after the host (kept as text: an out-of-range port is not ours to reject)."""
+    after_host = netloc.rsplit("@", 1)[-1].rsplit("]", 1)[-1]
+    _, sep, port = after_host.rpartition(":")
+    if not sep or not port:
+        return None
+    return port.lstrip("0") or "0"
 
 
 def is_web_url(value: str) -> bool:

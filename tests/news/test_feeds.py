@@ -333,11 +333,6 @@ def test_plain_text_encodings(data: bytes) -> None:
     assert [(e.title, e.text) for e in feed.entries] == [("Café crème", "Café crème. Déjà vu encore.")]
 
 
-@pytest.mark.xfail(
-    reason="BUG: news/feeds.py parse_document sends every UTF-16 BOM document to parse_xml_feed, "
-    "so a UTF-16 plain-text story file (which decode_text supports) raises FeedError",
-    strict=True,
-)
 def test_plain_text_utf16_is_read_as_text() -> None:
     feed = parse_document("Café crème. Déjà vu encore.".encode("utf-16"))
     assert [e.title for e in feed.entries] == ["Café crème"]

@@ -84,18 +84,10 @@ def test_normalize_url_is_idempotent(url: str) -> None:
     assert normalize_url(once) == once
 
 
-@pytest.mark.xfail(
-    reason="BUG: news/urls.py normalize_url builds netloc from parts.hostname, dropping the IPv6 brackets", strict=True
-)
 def test_normalize_url_keeps_ipv6_brackets() -> None:
     assert normalize_url("https://[2001:db8::1]:8080/x") == "https://[2001:db8::1]:8080/x"
 
 
-@pytest.mark.xfail(
-    reason="BUG: news/urls.py normalize_url: parts.port raises ValueError for a port is_web_url accepts "
-    "(storage/stories.py:36 then crashes ingest)",
-    strict=True,
-)
 @pytest.mark.parametrize("url", ["https://a.example:99999/x", "https://a.example:abc/x"])
 def test_normalize_url_never_raises_for_a_web_url(url: str) -> None:
     assert is_web_url(url)
