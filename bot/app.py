@@ -68,8 +68,8 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
 
 
 def _file_url(api_url: str) -> str:
-    """The file download base for a Bot API base URL: https://host/bot -> https://host/file/bot."""
-    return api_url[: -len("/bot")] + "/file/bot" if api_url.endswith("/bot") else "https://api.telegram.org/file/bot"
+    """The file download base for a Bot API base URL (settings make it end in /bot): .../bot -> .../file/bot."""
+    return api_url.removesuffix("/bot") + "/file/bot"
 
 
 def register_handlers(application: BotApplication) -> None:

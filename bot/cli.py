@@ -10,6 +10,10 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import InvalidToken, TelegramError
+
 from bot import cli_sources, demo
 from bot.app import build_application, build_services, run_polling, run_webhook
 from bot.settings import Settings, load_environment
@@ -73,13 +77,20 @@ def _instant(value: str) -> datetime:
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
+class PartialFailure(Exception):
+    """Some of the work failed; each failure was already reported on its own line."""
+
+
 async def _ingest(services: Services, args: argparse.Namespace) -> list[str]:
-    lines = []
+    failed = total = 0
     for target in args.targets:
         for result in await services.sources.ingest(target):
-            outcome = f"error: {result.error}" if result.error else f"{result.new} new, {result.duplicates} known"
-            lines.append(f"{result.name}: {outcome}")
-            print(lines[-1], file=sys.stderr, flush=True)
+            total += 1
+            failed += result.error is not None
+            known = f"{result.new} new, {result.duplicates} already known"
+            print(f"{result.name}: {f'error: {result.error}' if result.error else known}", flush=True)
+    if failed:
+        raise PartialFailure(f"{failed} of {total} sources could not be ingested")
     return []
 
 
@@ -151,6 +162,28 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         else:
             _print(asyncio.run(_run_command(settings, args, clock)), args.html)
     except NewsbotError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
+    except InvalidToken:
+        return _fail("Telegram rejected NEWSBOT_TOKEN; check the token @BotFather gave you", 2)
+    except TelegramError as exc:
+        return _fail(f"cannot reach the Telegram Bot API at {settings.api_url}: {exc.message}", 1)
+    except (OSError, SQLAlchemyError) as exc:
+        return _fail(f"cannot use the database {_safe_url(settings.database_url)}: {_first_line(exc)}", 2)
+    except PartialFailure as exc:
+        return _fail(str(exc), 1)
     return 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"newsbot: {message}", file=sys.stderr)
+    return code
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    return make_url(url).render_as_string(hide_password=True)

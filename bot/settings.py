@@ -100,9 +100,12 @@ def _admins(value: str) -> frozenset[int]:
 
 
 def _api_url(value: str) -> str:
-    if not is_web_url(value):
-        raise ConfigError(f"NEWSBOT_API_URL must be an http(s) URL like {DEFAULT_API_URL}, not '{value}'")
-    return value
+    if not is_web_url(value) or not value.rstrip("/").endswith("/bot"):
+        raise ConfigError(
+            f"NEWSBOT_API_URL must be an http(s) URL ending in /bot, like {DEFAULT_API_URL} "
+            f"or http://localhost:8081/bot for a self-hosted Bot API server, not '{value}'"
+        )
+    return value.rstrip("/")
 
 
 def _timezone(value: str) -> str:

@@ -32,6 +32,9 @@ def check_database_url(url: str) -> str:
         raise InvalidArgument(
             f"unsupported database driver '{parsed.drivername}'; use one of {', '.join(SUPPORTED_DRIVERS)}"
         )
+    folder = Path(parsed.database).expanduser().parent if parsed.database and parsed.database != ":memory:" else None
+    if parsed.drivername.startswith("sqlite") and folder is not None and not folder.is_dir():
+        raise InvalidArgument(f"the folder of the SQLite database does not exist: {folder}")
     return url
 
 

@@ -145,14 +145,14 @@ def _clear_newsbot_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int, str]]:
-    """A database with the seeds ingested once for the module: (directory, exit code, ingest stderr)."""
+    """A database with the seeds ingested once for the module: (directory, exit code, ingest output)."""
     directory = tmp_path_factory.mktemp("cli")
     err = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         _clear_newsbot_env(patch)
         patch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{directory}/x.db")
         patch.chdir(directory)
-        with contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(err):
             code = main(["ingest", str(SEEDS)])
     yield directory, code, err.getvalue()
 
@@ -177,7 +177,7 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_ingest_seeds(seeded: tuple[Path, int, str]) -> None:
     _, code, err = seeded
     assert code == 0
-    for line in ("World Wire: 3 new, 2 known", "Europe Desk: 4 new", "Morning Briefs: 3 new", ": 18 new"):
+    for line in ("World Wire: 3 new, 2 already known", "Europe Desk: 4 new", "Morning Briefs: 3 new", ": 18 new"):
         assert line in err
 
 
@@ -294,3 +294,30 @@ def test_demo(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for text in ("newsbot demo", "/brief", "/search kherson", "Kherson", "/digest", "Daily digest"):
         assert text in out
     assert (fresh / "demo.db").is_file()
+
+
+def test_ingest_failure_is_reported_with_exit_code_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/f.db")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "bad.json"), str(SEEDS / "feeds" / "briefs.json")]) == 1
+    out, err = capsys.readouterr()
+    assert "error: not valid JSON" in out and "Morning Briefs: 3 new" in out
+    assert err.strip() == "newsbot: 1 of 2 sources could not be ingested"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite+aiosqlite:////nonexistent/dir/x.db", "postgresql+asyncpg://user:secret@127.0.0.1:1/x"],
+)
+def test_unusable_database_is_one_line_and_exit_2(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", url)
+    assert main(["sources"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("newsbot: ") and "database" in err.lower() and "\n" not in err and "secret" not in err
