@@ -115,6 +115,7 @@ class SearchPage:
     total: int
     per_page: int
     capped: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 
 from news.briefing import source_count
-from news.models import Briefing, Link, SearchPage, Source, StoryGroup, Subscription
+from news.models import Briefing, Link, SearchPage, StoryGroup, Subscription
 from news.schedule import format_local
 from news.urls import is_web_url
 
@@ -67,8 +66,9 @@ def highlight(snippet: str) -> str:
 
 def render_search(page: SearchPage) -> str:
     """One page of search results with linked titles, sources, dates and highlighted snippets."""
+    notes = "\n".join(f"⚠️ {escape(note)}" for note in page.notes)
     if not page.hits:
-        return f"🔎 No stories match <i>{escape(page.query)}</i>."
+        return f"🔎 No stories match <i>{escape(page.query)}</i>." + (f"\n\n{notes}" if notes else "")
     plural = "es" if page.total != 1 or page.capped else ""
     count = f"{page.total:,}+" if page.capped else f"{page.total:,}"
     blocks = [f"🔎 <b>{count} match{plural}</b> for <i>{escape(page.query)}</i> · page {page.page} of {page.pages}"]
@@ -83,28 +83,9 @@ def render_search(page: SearchPage) -> str:
         if hit.snippet.strip():
             lines.append(highlight(hit.snippet))
         blocks.append("\n".join(lines))
+    if notes:
+        blocks.append(notes)
     return "\n\n".join(blocks)
-
-
-def render_sources(sources: Sequence[Source]) -> str:
-    """The source list with ids, story counts and health."""
-    if not sources:
-        return "No sources yet. Admins add one with /addsource &lt;url&gt;."
-    blocks = [f"<b>{len(sources)} source{'s' if len(sources) != 1 else ''}</b>"]
-    for source in sources:
-        status = _health(source.last_fetched_at, source.last_error)
-        blocks.append(
-            f"<b>#{source.id}</b> {link(source.name, source.url)}\n"
-            f"<i>{source.story_count} stories · {escape(status)}</i>"
-        )
-    return "\n\n".join(blocks)
-
-
-def _health(fetched: datetime | None, error: str | None) -> str:
-    if fetched is None:
-        return "not fetched yet"
-    when = f"{fetched:%Y-%m-%d %H:%M} UTC"
-    return f"failing since {when}: {error}" if error else f"ok, fetched {when}"
 
 
 def render_subscription(subscription: Subscription | None) -> str:

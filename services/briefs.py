@@ -54,5 +54,5 @@ class BriefService:
                 hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         return SearchPage(
             query=query.describe(), hits=hits, page=page, total=min(total, MAX_COUNTED), per_page=PER_PAGE,
-            capped=total > MAX_COUNTED,
+            capped=total > MAX_COUNTED, notes=query.problems,
         )

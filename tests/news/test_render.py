@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from news.models import Briefing, Link, SearchHit, SearchPage, Source, Story, StoryGroup, Subscription
+from news.models import Briefing, Link, SearchHit, SearchPage, Story, StoryGroup, Subscription
 from news.render import (
     MARK_END,
     MARK_START,
@@ -15,7 +15,6 @@ from news.render import (
     link,
     render_briefing,
     render_search,
-    render_sources,
     render_subscription,
 )
 from tests.botapi import check_html
@@ -205,35 +204,6 @@ def test_render_search_no_hits() -> None:
 # ---------------------------------------------------------------- sources
 
 
-def test_render_sources() -> None:
-    sources = [
-        Source(1, "https://a.example/rss", EVIL),
-        Source(2, "javascript:alert(1)", "JS & co", T, "HTTP 500 <oops>", 3),
-        Source(3, "file:///srv/seeds/doc.txt", "Doc", T, None, 7),
-    ]
-    rendered = render_sources(sources)
-    assert rendered.split("\n\n") == [
-        "<b>3 sources</b>",
-        f'<b>#1</b> <a href="https://a.example/rss">{EVIL_ESCAPED}</a>\n<i>0 stories · not fetched yet</i>',
-        "<b>#2</b> JS &amp; co\n<i>3 stories · failing since 2026-01-20 15:00 UTC: HTTP 500 &lt;oops&gt;</i>",
-        "<b>#3</b> Doc\n<i>7 stories · ok, fetched 2026-01-20 15:00 UTC</i>",
-    ]
-    assert check_html(rendered) is None
-
-
-@pytest.mark.parametrize(
-    ("sources", "expected_start"),
-    [
-        ([], "No sources yet. Admins add one with /addsource &lt;url&gt;."),
-        ([Source(9, "https://a.example/", "One")], "<b>1 source</b>"),
-    ],
-)
-def test_render_sources_counts(sources: list[Source], expected_start: str) -> None:
-    rendered = render_sources(sources)
-    assert rendered.startswith(expected_start)
-    assert check_html(rendered) is None
-
-
 # ---------------------------------------------------------------- subscription
 
 
@@ -257,3 +227,9 @@ def test_render_subscription(subscription: Subscription | None, expected: str) -
     rendered = render_subscription(subscription)
     assert rendered == expected
     assert check_html(rendered) is None
+
+
+def test_render_search_shows_ignored_filters() -> None:
+    page = SearchPage(query="kyiv", hits=[], page=1, total=0, per_page=5, notes=("'since:-5d' ignored: use since:7d",))
+    rendered = render_search(page)
+    assert rendered.endswith("since:-5d&#x27; ignored: use since:7d") and check_html(rendered) is None
