@@ -78,11 +78,11 @@ class StoryGroup:
 
     @property
     def links(self) -> list[Link]:
-        """Every distinct source link of the group, first seen first."""
-        seen: dict[tuple[str, str | None], Link] = {}
+        """One link per source (its first report of the event), first seen first."""
+        seen: dict[str, Link] = {}
         for story in self.stories:
             for link in story.links:
-                seen.setdefault((link.source_name, link.url), link)
+                seen.setdefault(link.source_name, link)
         return list(seen.values())
 
 

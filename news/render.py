@@ -8,7 +8,7 @@ from html import escape
 from news.briefing import source_count
 from news.models import Briefing, Link, SearchPage, StoryGroup, Subscription
 from news.schedule import format_local
-from news.urls import is_web_url
+from news.urls import is_web_url, without_tracking
 
 MARK_START = "\x02"
 MARK_END = "\x03"
@@ -18,7 +18,7 @@ MAX_LINKS = 8
 def link(label: str, url: str | None) -> str:
     """An HTML anchor for web URLs, plain escaped text otherwise."""
     if url and is_web_url(url):
-        return f'<a href="{escape(url, quote=True)}">{escape(label)}</a>'
+        return f'<a href="{escape(without_tracking(url), quote=True)}">{escape(label)}</a>'
     return escape(label)
 
 
@@ -35,9 +35,9 @@ def render_briefing(briefing: Briefing, *, empty: str = "No stories in this peri
 
 def _render_group(index: int, group: StoryGroup) -> str:
     sources = source_count(group)
-    stories = len(group.stories)
-    facts = [f"{stories} reports" if stories > 1 else "", f"{sources} source{'s' if sources != 1 else ''}"]
-    facts = [fact for fact in facts if fact]
+    reports = len(group.stories)
+    facts = [f"{reports} reports"] if reports > 1 else []
+    facts.append(f"{sources} source{'s' if sources != 1 else ''}")
     if group.developing:
         facts.append("developing")
     label = f"{escape(group.label)} · " if group.label else ""

@@ -50,6 +50,16 @@ def _port(netloc: str) -> str | None:
     return port.lstrip("0") or "0"
 
 
+def without_tracking(url: str) -> str:
+    """The URL as published, minus tracking parameters (utm_*, fbclid...): the link a reader should get."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if not _is_tracking(key)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+
+
 def is_web_url(value: str) -> bool:
     """Tell whether a string is an absolute http or https URL with a host."""
     parts = urlsplit(value.strip())

@@ -233,3 +233,12 @@ def test_render_search_shows_ignored_filters() -> None:
     page = SearchPage(query="kyiv", hits=[], page=1, total=0, per_page=5, notes=("'since:-5d' ignored: use since:7d",))
     rendered = render_search(page)
     assert rendered.endswith("since:-5d&#x27; ignored: use since:7d") and check_html(rendered) is None
+
+
+def test_links_drop_tracking_parameters_and_repeat_no_source() -> None:
+    first = Story(1, "A", "", None, T, (Link("Wire", "https://w.example/a?utm_source=rss&id=7"),))
+    second = Story(2, "B", "", None, T, (Link("Wire", "https://w.example/b"), Link("Desk", "https://d.example/b")))
+    group = StoryGroup(label="", headline="A", summary=[], stories=[first, second])
+    rendered = render_briefing(Briefing(title="T", groups=[group]))
+    assert '<a href="https://w.example/a?id=7">Wire</a> · <a href="https://d.example/b">Desk</a>' in rendered
+    assert "2 reports · 2 sources" in rendered
