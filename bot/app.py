@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +24,7 @@ from bot.settings import Settings, webhook_secret
 from handlers import admin, commands, errors, jobs, paging, sources
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.ratelimit import FloodLimiter
-from handlers.texts import USER_COMMANDS
+from handlers.texts import ADMIN_COMMANDS, USER_COMMANDS
 from services.clock import Clock, utc_now
 from services.container import Services
 from services.digests import DeliveryPolicy
@@ -104,10 +104,7 @@ async def _post_init(application: BotApplication) -> None:
     """Upgrade the schema, publish the command list, start the ticks."""
     services: Services = application.bot_data[SERVICES_KEY]
     await services.start()
-    try:
-        await application.bot.set_my_commands([BotCommand(name, about) for name, _, about in USER_COMMANDS])
-    except TelegramError as exc:
-        logger.warning("could not register the command list with Telegram: %s", exc)
+    await _publish_commands(application, services.admins)
     tick: float = application.bot_data["tick_seconds"]
     queue = application.job_queue
     if queue is None:
@@ -115,6 +112,19 @@ async def _post_init(application: BotApplication) -> None:
     grace = {"misfire_grace_time": max(30, int(tick))}
     queue.run_repeating(jobs.poll_sources, interval=tick, first=0.1, name="poll-sources", job_kwargs=grace)
     queue.run_repeating(jobs.deliver_digests, interval=tick, first=0.2, name="deliver-digests", job_kwargs=grace)
+
+
+async def _publish_commands(application: BotApplication, admins: frozenset[int]) -> None:
+    """The command menu: user commands for everyone, admin commands too in each admin's private chat."""
+    everyone = [BotCommand(name, about) for name, _, about in USER_COMMANDS]
+    scopes: list[tuple[list[BotCommand], BotCommandScopeChat | None]] = [(everyone, None)]
+    admin_menu = everyone + [BotCommand(name, about) for name, _, about in ADMIN_COMMANDS]
+    scopes += [(admin_menu, BotCommandScopeChat(admin)) for admin in sorted(admins)]
+    for menu, scope in scopes:
+        try:
+            await application.bot.set_my_commands(menu, scope=scope)
+        except TelegramError as exc:
+            logger.warning("could not register the command menu (%s) with Telegram: %s", scope or "everyone", exc)
 
 
 async def _post_shutdown(application: BotApplication) -> None:

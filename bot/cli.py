@@ -47,13 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--at", type=_instant, default=None, help="brief as of this UTC time (ISO 8601)")
     search = sub.add_parser("search", help="print ranked search results")
     search.add_argument("query", nargs="+", metavar="QUERY")
-    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--page", type=_positive, default=1, help="page of 5 results (default 1)")
     digest = sub.add_parser("digest", help="print today's digest")
     digest.add_argument("--at", type=_instant, default=None, help="digest as of this UTC time (ISO 8601)")
     cli_sources.add_parsers(sub)
     database = sub.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a page number (1, 2, ...)")
+    return int(value)
 
 
 def _https_url(value: str) -> str:

@@ -18,11 +18,20 @@ def is_chat_ref(value: str) -> bool:
     return bool(_CHAT_REF.match(value))
 
 
+async def chat_id_of(bot: Bot, ref: str) -> int:
+    """The numeric id of @name or -100... (numbers need no lookup); InvalidArgument when Telegram knows none."""
+    if ref.lstrip("-").isdigit():
+        return int(ref)
+    try:
+        return (await bot.get_chat(ref)).id
+    except (BadRequest, Forbidden) as exc:
+        raise InvalidArgument(f"I cannot see {ref}: {exc.message}") from None
+
+
 async def postable_chat(bot: Bot, ref: str) -> tuple[int, str]:
     """The id and title of a channel or group the bot can post in; InvalidArgument saying why not otherwise."""
-    target: int | str = int(ref) if ref.lstrip("-").isdigit() else ref
     try:
-        chat = await bot.get_chat(target)
+        chat = await bot.get_chat(int(ref) if ref.lstrip("-").isdigit() else ref)
         member = await bot.get_chat_member(chat.id, bot.id)
     except (BadRequest, Forbidden) as exc:
         raise InvalidArgument(f"I cannot see {ref}: {exc.message}. Add me to it first.") from None

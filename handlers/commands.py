@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from handlers.channels import is_chat_ref, postable_chat
+from handlers.channels import chat_id_of, is_chat_ref, postable_chat
 from handlers.context import BotContext, chat_id, reply, user_id
 from handlers.texts import NOT_ADMIN, WELCOME, help_text, usage
 from news.errors import InvalidArgument
@@ -88,7 +88,11 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         if not context.services.is_admin(user_id(update)):
             await reply(update, NOT_ADMIN)
             return
-        target = int(args[0]) if args[0].lstrip("-").isdigit() else (await context.bot.get_chat(args[0])).id
+        try:
+            target = await chat_id_of(context.bot, args[0])
+        except InvalidArgument as exc:
+            await reply(update, escape(str(exc)))
+            return
     stopped = await context.services.subscriptions.unsubscribe(target)
     text = "✅ Unsubscribed: no more daily digests there." if stopped else "There was no daily digest to stop."
     await reply(update, text)

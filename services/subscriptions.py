@@ -20,7 +20,9 @@ class SubscriptionService:
         self.default_timezone = default_timezone
 
     async def subscribe(self, chat_id: int, args: Sequence[str]) -> tuple[Subscription, bool]:
-        """Apply /subscribe arguments; returns the setting and whether it changed (False: shown only)."""
+        """Apply /subscribe arguments; returns the setting and whether it changed (False: shown only).
+
+        What is not given is kept (time, zone, topics); the topic 'all' clears the topics."""
         at, zone, topics = parse_subscribe_args(list(args))
         async with self.db.transaction() as session:
             current = await subscription_repo.get_subscription(session, chat_id)
@@ -29,6 +31,10 @@ class SubscriptionService:
             keep = current if current is not None and current.active else None
             at = at or (keep.at if keep else DEFAULT_TIME)
             zone = zone or (keep.timezone if keep else self.default_timezone)
+            if topics == ("all",):
+                topics = ()
+            elif not topics and keep:
+                topics = keep.topics
             now = self.clock()
             wanted = Subscription(chat_id, at, zone, topics, True, next_due(at, zone, now))
             return await subscription_repo.save_subscription(session, wanted, now), True

@@ -64,7 +64,9 @@ async def ask(api: FakeBotApi, text: str, user: int = USER, chat: int | None = N
 
 async def test_commands_end_to_end(running: FakeBotApi) -> None:
     api = running
-    assert any(method == "setMyCommands" for method, _ in api.calls)
+    menus = [params for method, params in api.calls if method == "setMyCommands"]
+    assert "addsource" not in str(menus[0]["commands"])
+    assert menus[1]["scope"] == {"type": "chat", "chat_id": ADMIN} and "addsource" in str(menus[1]["commands"])
     assert "newsbot" in await ask(api, "/start")
     help_text = await ask(api, "/help")
     assert "/brief" in help_text and "/search" in help_text and "/addsource" not in help_text
@@ -159,6 +161,7 @@ async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: F
     assert "allowed to send messages" in await ask(api, "/subscribe -1003333", user=ADMIN)
     assert "cannot see @nowhere_at_all" in await ask(api, "/subscribe @nowhere_at_all", user=ADMIN)
     assert "Unsubscribed" in await ask(api, "/unsubscribe @newsroom", user=ADMIN)
+    assert "cannot see @nowhere_at_all" in await ask(api, "/unsubscribe @nowhere_at_all", user=ADMIN)
 
 
 async def test_admin_source_management_through_telegram(running: FakeBotApi) -> None:

@@ -195,3 +195,11 @@ async def test_two_workers_on_one_database_send_each_digest_once(
     await fetcher.close()
     chats = [chat for chat, _ in outbox.sent]
     assert sorted(chats) == list(range(100, 160)) and first.sent + second.sent == 60
+
+
+async def test_changing_the_time_keeps_topics_until_all(services: Services) -> None:
+    await services.subscriptions.subscribe(16, ["07:00", "greenland", "kyiv"])
+    moved, _ = await services.subscriptions.subscribe(16, ["09:00"])
+    assert moved.topics == ("greenland", "kyiv") and moved.at.hour == 9 and moved.timezone == "Europe/Kyiv"
+    cleared, _ = await services.subscriptions.subscribe(16, ["all"])
+    assert cleared.topics == () and cleared.at.hour == 9
