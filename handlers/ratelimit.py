@@ -46,4 +46,7 @@ class FloodLimiter(AIORateLimiter):
             chat_id = int(chat_id)
         context = self._chat_limiter(chat_id) if isinstance(chat_id, int) and chat_id > 0 else contextlib.nullcontext()
         async with context:
+            # While a 429 pauses everything, take no new slots: AIORateLimiter waits for the pause only after a
+            # request took its slot, so the slots taken during the pause would all fire at once when it ends.
+            await self._retry_after_event.wait()
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
