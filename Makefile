@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 .PHONY: help install demo test run lint bench bench-quality bench-search bench-ingest bench-fanout clean
 
 help:
+	@echo "make install - create .venv and install newsbot with its test, benchmark and full-text extras"
 	@echo "make demo   - set up .venv, load seeds/ into demo.db, show /brief, /search and a digest"
 	@echo "make test   - set up .venv and run the whole test suite (SQLite and PostgreSQL)"
 	@echo "make run    - run the bot (set NEWSBOT_TOKEN first, or put it in .env)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - run every benchmark in bench/ (quality, search, ingest, fanout; about 40 minutes)"
 	@echo "make bench-quality | bench-search | bench-ingest | bench-fanout - one of them"
+	@echo "make clean  - remove .venv, demo.db and caches"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
