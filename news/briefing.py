@@ -25,11 +25,9 @@ def compose_briefing(
     """Group stories by event, keep those about the topics (if any), best-covered and newest first."""
     if not stories:
         return Briefing(title=title, groups=[], topic=" ".join(topics) or None)
-    labels = group_headlines(
-        [story.title for story in stories],
-        [story.text for story in stories],
-        [story.published_at for story in stories],
-    )
+    # Times are left out on purpose: within one day's window the untimed grouping separates close events better,
+    # and the stream mode (time decay) is meant for long, busy streams.
+    labels = group_headlines([story.title for story in stories], [story.text for story in stories])
     members: dict[int, list[Story]] = {}
     for label, story in zip(labels, stories, strict=True):
         members.setdefault(label, []).append(story)
