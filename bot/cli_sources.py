@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from news.errors import InvalidArgument
+from news.health import SWITCH
 from news.messages import split_message
 from news.render_sources import render_added, render_import, render_source_list, render_stats
 from services.container import Services
-
-_ON = {"on": True, "off": False}
 
 
 def add_parsers(sub: Any) -> None:
@@ -32,7 +31,7 @@ def add_parsers(sub: Any) -> None:
     interval.add_argument("interval")
     fulltext = actions.add_parser("fulltext", help="fetch full articles for a teaser-only source")
     fulltext.add_argument("id", type=int)
-    fulltext.add_argument("state", choices=sorted(_ON))
+    fulltext.add_argument("state", choices=sorted(SWITCH))
     opml_in = actions.add_parser("import", help="add every feed of an OPML file")
     opml_in.add_argument("file", type=Path)
     opml_out = actions.add_parser("export", help="write the sources as OPML (to FILE, or standard output)")
@@ -68,7 +67,7 @@ async def _change(services: Services, action: str, args: argparse.Namespace) -> 
     elif action == "interval":
         source = await sources.set_interval(args.id, args.interval)
     else:
-        source = await sources.set_fulltext(args.id, _ON[args.state])
+        source = await sources.set_fulltext(args.id, SWITCH[args.state])
     done = {"remove": "removed", "pause": "paused", "resume": "resumed"}.get(action)
     if done is None:
         done = f"checked every {args.interval}" if action == "interval" else f"full text {args.state}"

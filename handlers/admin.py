@@ -13,6 +13,7 @@ from telegram import Update
 from handlers.context import BotContext, reply, user_id
 from handlers.texts import NOT_ADMIN, usage
 from news.errors import NewsbotError
+from news.health import parse_source_id
 from news.render_sources import render_added
 
 logger = logging.getLogger(__name__)
@@ -53,11 +54,12 @@ async def addsource(update: Update, context: BotContext) -> None:
 async def removesource(update: Update, context: BotContext) -> None:
     """Remove a source by id."""
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    source_id = parse_source_id(args[0]) if len(args) == 1 else None
+    if source_id is None:
         await reply(update, usage("removesource"))
         return
     try:
-        source = await context.services.sources.remove(int(args[0].lstrip("#")))
+        source = await context.services.sources.remove(source_id)
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}. /sources lists the ids.")
         return

@@ -14,24 +14,19 @@ from handlers.admin import admin_only
 from handlers.context import BotContext, reply
 from handlers.texts import usage
 from news.errors import NewsbotError
+from news.health import SWITCH, parse_source_id
 from news.messages import split_message
 from news.opml import MAX_OPML_BYTES
 from news.render_sources import render_alert, render_import, render_stats
 from services.sources import PollResult
 
 logger = logging.getLogger(__name__)
-_ON = {"on": True, "yes": True, "1": True, "off": False, "no": False, "0": False}
-
-
-def _source_id(text: str) -> int | None:
-    value = text.lstrip("#")
-    return int(value) if value.isdigit() else None
 
 
 async def _set_paused(update: Update, context: BotContext, paused: bool) -> None:
     args = context.args or []
     command = "pausesource" if paused else "resumesource"
-    source_id = _source_id(args[0]) if len(args) == 1 else None
+    source_id = parse_source_id(args[0]) if len(args) == 1 else None
     if source_id is None:
         await reply(update, usage(command))
         return
@@ -63,7 +58,7 @@ async def resumesource(update: Update, context: BotContext) -> None:
 async def setinterval(update: Update, context: BotContext) -> None:
     """Set how often a source is polled: /setinterval 3 30m."""
     args = context.args or []
-    source_id = _source_id(args[0]) if len(args) == 2 else None
+    source_id = parse_source_id(args[0]) if len(args) == 2 else None
     if source_id is None:
         await reply(update, usage("setinterval"))
         return
@@ -79,11 +74,11 @@ async def setinterval(update: Update, context: BotContext) -> None:
 async def fulltext(update: Update, context: BotContext) -> None:
     """Switch article full-text fetching for a source: /fulltext 3 on."""
     args = context.args or []
-    source_id = _source_id(args[0]) if len(args) == 2 else None
-    if source_id is None or args[1].lower() not in _ON:
+    source_id = parse_source_id(args[0]) if len(args) == 2 else None
+    if source_id is None or args[1].lower() not in SWITCH:
         await reply(update, usage("fulltext"))
         return
-    enabled = _ON[args[1].lower()]
+    enabled = SWITCH[args[1].lower()]
     try:
         source = await context.services.sources.set_fulltext(source_id, enabled)
     except NewsbotError as exc:

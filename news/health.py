@@ -14,9 +14,18 @@ MAX_INTERVAL = timedelta(days=7)
 MAX_BACKOFF = timedelta(days=1)
 MAX_RETRY_AFTER = timedelta(days=2)
 ALERT_AFTER_FAILURES = 3
-INTERVAL_FORM = "a number with s, m, h or d, e.g. 30m, 2h or 1d (5 minutes to 7 days)"
+INTERVAL_FORM = "a number with m, h or d, e.g. 30m, 2h or 1d (5 minutes to 7 days)"
 _INTERVAL = re.compile(r"^(\d{1,6})\s*([smhd]?)$")
 _UNITS = {"s": 1, "": 60, "m": 60, "h": 3600, "d": 86400}
+
+
+SWITCH = {"on": True, "yes": True, "1": True, "off": False, "no": False, "0": False}
+
+
+def parse_source_id(text: str) -> int | None:
+    """A source id as admins write it ('3' or '#3'), or None."""
+    value = text.strip().lstrip("#")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def parse_interval(text: str) -> int:
