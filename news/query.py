@@ -1,10 +1,14 @@
-"""The search query language, parsed into a safe structure both database engines accept."""
+"""The search query language, parsed into a safe structure both engines accept, and the engine-free ranking parts."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+from news.render import MARK_END, MARK_START
 
 MAX_QUERY = 300
 MAX_TERMS = 12
@@ -13,6 +17,12 @@ _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
 _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+_INDEX_TOKEN = re.compile(r"[^\W_]+")
+TITLE_WEIGHT = 10.0
+BM25_K1 = 1.2
+BM25_B = 0.75
+RECENCY_WEIGHT = 0.25
+RECENCY_DAYS = 30.0
 USAGE = (
     "/search <words> - words must all match; \"exact phrase\", -word to exclude, "
     "source:name, since:7d or since:2026-11-01, before:2026-11-20"
@@ -142,3 +152,115 @@ def fts5_match(query: SearchQuery) -> str:
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def match_units(query: SearchQuery) -> list[str]:
+    """The positive phrases of fts5_match, in its order: each term, then each phrase."""
+    return [*query.terms, *(" ".join(phrase) for phrase in query.phrases)]
+
+
+def unit_tokens(unit: str) -> tuple[str, ...]:
+    """A unit split as the index tokenizer splits it (letters and digits; case folded)."""
+    return tuple(_INDEX_TOKEN.findall(unit.casefold()))
+
+
+class UnitCounter:
+    """Counts each unit's occurrences in highlighted columns, attributing every marked span to the closest units."""
+
+    def __init__(self, units: Sequence[tuple[str, ...]]) -> None:
+        self.units = units
+        self._spans: dict[str, list[int]] = {}
+
+    def __call__(self, highlighted: str) -> list[int]:
+        """Occurrences of each unit in one highlight()ed column."""
+        counts = [0] * len(self.units)
+        for part in highlighted.split(MARK_START)[1:]:
+            span = part.split(MARK_END, 1)[0]
+            found = self._spans.get(span)
+            if found is None:
+                found = self._spans[span] = self._attribute(_INDEX_TOKEN.findall(span.casefold()))
+            for index in found:
+                counts[index] += 1
+        return counts
+
+    def _attribute(self, tokens: list[str]) -> list[int]:
+        """The units a span's tokens are occurrences of, left to right."""
+        found: list[int] = []
+        position = 0
+        while (best := _closest(tokens[position:], self.units)) is not None:
+            found.append(best)
+            position += len(self.units[best])
+        return found
+
+
+def _closest(tokens: list[str], units: Sequence[tuple[str, ...]]) -> int | None:
+    """The unit that best explains the tokens' start: the longest shared prefixes (stems share theirs)."""
+    best: tuple[int, int, int] | None = None
+    for index, unit in enumerate(units):
+        if unit and len(unit) <= len(tokens):
+            shared = sum(_shared_prefix(word, token) for word, token in zip(unit, tokens, strict=False))
+            best = max(best or (shared, len(unit), index), (shared, len(unit), index))
+    return None if best is None else best[2]
+
+
+def _shared_prefix(left: str, right: str) -> int:
+    """Length of the common start of two words."""
+    length = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+@dataclass(frozen=True, slots=True)
+class Bm25:
+    """FTS5's bm25 (k1 1.2, b 0.75) with titles weighted TITLE_WEIGHT: corpus size, mean length, unit counts."""
+
+    rows: int
+    mean_length: float
+    document_frequencies: tuple[float, ...]
+    idfs: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "idfs", tuple(self.idf(frequency) for frequency in self.document_frequencies))
+
+    def idf(self, frequency: float) -> float:
+        """Inverse document frequency, floored at 1e-6 as FTS5 floors it."""
+        idf = math.log((self.rows - frequency + 0.5) / (frequency + 0.5)) if self.rows else 0.0
+        return idf if idf > 0 else 1e-6
+
+    def score(self, title: Sequence[int], body: Sequence[int], length: int) -> float:
+        """Relevance of one row from its per-unit occurrences in title and body and its length in tokens."""
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / (self.mean_length or 1.0))
+        total = 0.0
+        for idf, in_title, in_body in zip(self.idfs, title, body, strict=True):
+            weighted = TITLE_WEIGHT * in_title + in_body
+            total += idf * weighted * (BM25_K1 + 1) / (weighted + norm)
+        return total
+
+
+def recency(age_days: float) -> float:
+    """A mild factor for age: 1.0 now, 0.875 at RECENCY_DAYS, never below 1 - RECENCY_WEIGHT."""
+    age = max(0.0, age_days)
+    return 1.0 - RECENCY_WEIGHT * age / (age + RECENCY_DAYS)
+
+
+def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
+    """`size` tokens of a highlighted text around its most marked stretch, marks balanced, as FTS5's snippet()."""
+    tokens = [(match.start(), match.end()) for match in _INDEX_TOKEN.finditer(highlighted)]
+    if not tokens:
+        return ""
+    hits = [index for index, (start, _) in enumerate(tokens) if start and highlighted[start - 1] == MARK_START]
+    first = max((max(0, hit - 2) for hit in hits), key=lambda f: (sum(f <= h < f + size for h in hits), -f), default=0)
+    first = max(0, min(first, len(tokens) - size))
+    last = min(len(tokens), first + size)
+    left, right = tokens[first][0], tokens[last - 1][1]
+    left -= left > 0 and highlighted[left - 1] == MARK_START
+    right += right < len(highlighted) and highlighted[right] == MARK_END
+    piece = highlighted[left:right]
+    if MARK_END in piece and not -1 < piece.find(MARK_START) < piece.find(MARK_END):
+        piece = MARK_START + piece
+    if piece.count(MARK_START) > piece.count(MARK_END):
+        piece += MARK_END
+    return (ellipsis if first else "") + piece + (ellipsis if last < len(tokens) else "")

@@ -52,7 +52,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = check_database_url(url)
-        self.engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        remote = not url.startswith("sqlite")  # a file cannot drop the connection; a server can
+        self.engine = create_async_engine(url, echo=echo, pool_pre_ping=remote)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

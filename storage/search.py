@@ -1,15 +1,19 @@
 """Full-text search over stories: SQLite FTS5 or PostgreSQL tsvector behind one function.
 
 Ranking never scores every match. The newest WINDOW matches (story ids follow ingestion order) are counted; the
-newest RANKED of them are ordered by relevance (a title hit weighs 10x a body hit) times a mild recency factor, and
-the rest follow newest first. SQLite's relevance is the share of query terms found in the title (from FTS5's
-highlight(), which reads only the row's own positions): FTS5's bm25() scans each term's whole doclist for its IDF,
-which costs as much as the raw query it should beat.
+newest RANKED of them are ordered by relevance times a mild recency factor, and the rest follow newest first.
+SQLite's relevance is FTS5's own bm25 (titles weighted 10x) computed here for the ranked rows only: occurrences from
+highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and extrapolated
+from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead); snippets are cut
+from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated and weighted by
+an IDF counted over the newest DF_SAMPLE stories. A search runs two statements (after SET LOCAL on PostgreSQL):
+the matches with their ranking data, then the page's stories with their links.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,35 +21,44 @@ from typing import Any
 from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.models import SearchHit
-from news.query import MAX_COUNTED, SearchQuery, fts5_match
+from news.models import Link, SearchHit, Story
+from news.query import (
+    BM25_K1,
+    MAX_COUNTED,
+    Bm25,
+    SearchQuery,
+    UnitCounter,
+    fts5_match,
+    match_units,
+    recency,
+    snippet,
+    unit_tokens,
+)
 from news.render import MARK_END, MARK_START
 from storage.models import UTCDateTime
-from storage.stories import stories_by_ids
 
 WINDOW = MAX_COUNTED + 1
 RANKED = 250
-RECENCY_WEIGHT = 0.25
-RECENCY_DAYS = 30.0
+DF_EXACT = 1000
+DF_SAMPLE = 2000
 INGEST_SLACK = timedelta(days=1)
-_DATETIMES = ("since", "before", "now", "created")
-_SOURCE_FILTER = (
-    "(s.source_id IN :source_ids OR "
-    "EXISTS (SELECT 1 FROM story_links l WHERE l.story_id = s.id AND l.source_id IN :source_ids))"
-)
+_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
 _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
+_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
+_SOURCES = "(SELECT id FROM sources WHERE lower(name) LIKE :pattern)"
+Row = Sequence[Any]
+_Scored = tuple[list[int], dict[int, float], dict[int, str]]
 
 
 @dataclass(slots=True)
 class _Plan:
-    """The engine-specific pieces of the three statements a search runs."""
+    """The engine-specific pieces of a search: what matches, the filters, and their parameters."""
 
-    sql_from: str
+    sqlite: bool
     story_id: str
-    relevance: str
-    age_days: str
-    snippet_sql: str
-    where: list[str]
+    tsquery: str = ""
+    units: int = 0
+    where: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -56,79 +69,31 @@ async def search_stories(
     if not query.is_useful:
         return [], 0
     plan = _sqlite_plan(query) if session.get_bind().dialect.name == "sqlite" else _postgres_plan(query)
-    plan.params["now"] = query.now or datetime.now(UTC)
-    if not await _add_filters(session, plan, query):
-        return [], 0
-    where = " AND ".join(plan.where)
-    newest = await session.scalars(_text(
-        f"SELECT {plan.story_id} FROM {plan.sql_from} WHERE {where} ORDER BY {plan.story_id} DESC LIMIT {WINDOW}",
-        plan.params,
-    ))
-    ids = [int(story_id) for story_id in newest]
-    scores: dict[int, float] = {}
-    if offset < RANKED and ids:
-        scores = await _scores(session, plan, where, ids[: RANKED][-1])
+    _add_filters(plan, query)
+    first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
+    plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
+    if not plan.sqlite:  # a generic plan cannot see how common the words are: it may scan the table
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
+    rows = (await session.execute(_text(statement, plan.params))).all()
+    units = [unit_tokens(unit) for unit in match_units(query)]
+    now = query.now or datetime.now(UTC)
+    ids, scores, bodies = (_sqlite_scores if plan.sqlite else _postgres_scores)(rows, units, now)
     order = sorted(ids[:RANKED], key=lambda i: (-scores.get(i, 0.0), -i)) + ids[RANKED:]
-    page = [(story_id, scores.get(story_id, 0.0)) for story_id in order[offset : offset + limit]]
-    return await _hits(session, plan, page), len(ids)
-
-
-async def _scores(session: AsyncSession, plan: _Plan, where: str, floor: int) -> dict[int, float]:
-    """Relevance times recency of every match from story id `floor` up."""
-    age = f"({plan.age_days})"
-    score = f"({plan.relevance}) * (1.0 - {RECENCY_WEIGHT} * {age} / ({age} + {RECENCY_DAYS}))"
-    rows = await session.execute(_text(
-        f"SELECT {plan.story_id}, {score} FROM {plan.sql_from} WHERE {where} AND {plan.story_id} >= :floor",
-        {**plan.params, "floor": floor},
-    ))
-    return {int(story_id): float(value) for story_id, value in rows.all()}
-
-
-async def _hits(session: AsyncSession, plan: _Plan, ranked: list[tuple[int, float]]) -> list[SearchHit]:
-    """Load the ranked stories with their links and highlighted snippets."""
-    if not ranked:
-        return []
-    ids = [story_id for story_id, _ in ranked]
-    statement = _text(plan.snippet_sql, {**plan.params, "ids": ids})
-    snippets = {int(story_id): snippet or "" for story_id, snippet in (await session.execute(statement)).all()}
-    stories = {story.id: story for story in await stories_by_ids(session, ids)}
-    return [SearchHit(stories[i], snippets.get(i, ""), score) for i, score in ranked if i in stories]
-
-
-def _text(sql: str, params: dict[str, Any]) -> TextClause:
-    """A text statement bound to the parameters it names; datetimes typed, lists expanded."""
-    used = {name: value for name, value in params.items() if re.search(rf":{name}\b", sql)}
-    clause = text(sql)
-    for name, value in used.items():
-        if name in _DATETIMES:
-            clause = clause.bindparams(bindparam(name, value, type_=UTCDateTime))
-        else:
-            clause = clause.bindparams(bindparam(name, value, expanding=isinstance(value, list)))
-    return clause
+    return await _page(session, plan, order[offset : offset + limit], scores, bodies), len(ids)
 
 
 def _sqlite_plan(query: SearchQuery) -> _Plan:
-    """FTS5: the share of query terms in the title (10x a body hit), snippet of the body."""
-    marks = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
-    wanted = max(1, len(query.terms) + len(query.phrases))
-    title_hits = f"(length(highlight(stories_fts, 0, {marks})) - length(stories_fts.title)) / 2"
-    return _Plan(
-        sql_from="stories_fts JOIN stories s ON s.id = stories_fts.rowid",
-        story_id="stories_fts.rowid",
-        relevance=f"1.0 + 9.0 * min({title_hits}, {wanted}) / {wanted}.0",
-        age_days="max(0.0, julianday(:now) - julianday(s.published_at))",
-        snippet_sql=(
-            f"SELECT rowid, snippet(stories_fts, 1, {marks}, '…', 24) FROM stories_fts "
-            "WHERE stories_fts MATCH :match AND rowid IN :ids"
-        ),
-        where=["stories_fts MATCH :match"],
-        params={"match": fts5_match(query)},
-    )
+    """FTS5: the quoted MATCH expression, and each positive unit's own expression for its document frequency."""
+    units = match_units(query)
+    params: dict[str, Any] = {"match": fts5_match(query), "df_exact": DF_EXACT}
+    params.update({f"u{index}": fts5_match(SearchQuery(terms=(unit,))) for index, unit in enumerate(units)})
+    return _Plan(True, "stories_fts.rowid", units=len(units), where=["stories_fts MATCH :match"], params=params)
 
 
 def _postgres_plan(query: SearchQuery) -> _Plan:
-    """tsvector: the parsed query as a tsquery, ts_rank_cd with titles weighted 10x, ts_headline."""
-    params: dict[str, Any] = {}
+    """tsvector: the parsed query as a tsquery, and each positive unit as a tsquery of its own."""
+    params: dict[str, Any] = {"df_sample": DF_SAMPLE}
     parts: list[str] = []
     for prefix, function, values in (
         ("t", "plainto_tsquery", list(query.terms)),
@@ -139,52 +104,183 @@ def _postgres_plan(query: SearchQuery) -> _Plan:
         for index, value in enumerate(values):
             params[f"{prefix}{index}"] = value
             parts.append(f"{function}('english', :{prefix}{index})")
-    params["headline"] = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
-    tsquery = f"(SELECT {' && '.join(parts)} AS tsq) AS q"
-    return _Plan(
-        sql_from=f"stories s, {tsquery}",
-        story_id="s.id",
-        relevance=f"ts_rank_cd({_PG_WEIGHTS}, s.search, q.tsq)",
-        age_days="greatest(0.0, extract(epoch FROM (:now - s.published_at)) / 86400.0)",
-        snippet_sql=f"SELECT s.id, ts_headline('english', s.text, q.tsq, :headline) FROM stories s, {tsquery} "
-        "WHERE s.id IN :ids",
-        where=["s.search @@ q.tsq"],
-        params=params,
-    )
+    units = len(query.terms) + len(query.phrases)
+    combined = " && ".join(parts)
+    tsquery = ", ".join([f"{combined} AS tsq", *(f"{part} AS u{i}" for i, part in enumerate(parts[:units]))])
+    return _Plan(False, "s.id", tsquery=tsquery, units=units, where=[f"s.search @@ ({combined})"], params=params)
 
 
-async def _add_filters(session: AsyncSession, plan: _Plan, query: SearchQuery) -> bool:
-    """Add date and source conditions; False when no story can match them."""
-    if query.since is not None:
-        first = await _first_created_since(session, query.since - INGEST_SLACK)
-        if first is None:
-            return False
-        plan.where += [f"{plan.story_id} >= :first_id", "s.published_at >= :since"]
-        plan.params.update(first_id=first, since=query.since)
+def _add_filters(plan: _Plan, query: SearchQuery) -> None:
+    """Date and source conditions, as subqueries of the one matching statement."""
+    if query.since is not None:  # no story is published after it is stored, and ids follow storage order
+        first = "SELECT id FROM stories WHERE created_at >= :created ORDER BY created_at, id LIMIT 1"
+        plan.where += [f"{plan.story_id} >= ({first})", "s.published_at >= :since"]
+        plan.params.update(created=query.since - INGEST_SLACK, since=query.since)
     if query.before is not None:
         plan.where.append("s.published_at < :before")
         plan.params["before"] = query.before
     if query.source:
-        plan.params["source_ids"] = await _source_ids(session, query.source)
-        plan.where.append(_SOURCE_FILTER)
-    return bool(plan.params.get("source_ids", True))
+        plan.where.append(
+            f"(s.source_id IN {_SOURCES} OR EXISTS "
+            f"(SELECT 1 FROM story_links sl WHERE sl.story_id = s.id AND sl.source_id IN {_SOURCES}))"
+        )
+        plan.params["pattern"] = "%" + "%".join(re.findall(r"[^\W_]+", query.source.lower())) + "%"
 
 
-async def _source_ids(session: AsyncSession, name: str) -> list[int]:
-    """Ids of the sources whose name contains the words of `name`, in order (case-insensitive)."""
-    pattern = "%".join(re.findall(r"[^\W_]+", name.lower()))
-    statement = _text("SELECT id FROM sources WHERE lower(name) LIKE :pattern", {"pattern": f"%{pattern}%"})
-    return [int(source_id) for source_id in await session.scalars(statement)]
-
-
-async def _first_created_since(session: AsyncSession, moment: datetime) -> int | None:
-    """The first story id stored at or after a moment: no story published later has a smaller id.
-
-    A story is never published after it is stored, and ids follow storage order (INGEST_SLACK allows for
-    writers that commit out of order).
-    """
-    statement = _text(
-        "SELECT id FROM stories WHERE created_at >= :created ORDER BY created_at, id LIMIT 1", {"created": moment}
+def _sqlite_matches(plan: _Plan) -> str:
+    """Rows tagged 'w' (newest matches), 'r' (bm25 inputs of matches :first to :last), 'd<i>', 'n' (statistics)."""
+    where = " AND ".join(plan.where)
+    join = "JOIN stories s ON s.id = stories_fts.rowid"
+    frequencies = "".join(
+        f"UNION ALL SELECT 'd{i}', count(*), min(rowid), NULL, NULL, NULL FROM (SELECT rowid FROM stories_fts "
+        f"WHERE stories_fts MATCH :u{i} ORDER BY rowid DESC LIMIT :df_exact) "
+        for i in range(plan.units)
     )
-    first: int | None = await session.scalar(statement)
-    return first
+    return (
+        f"WITH w AS (SELECT stories_fts.rowid AS id FROM stories_fts {join if len(plan.where) > 1 else ''} "
+        f"WHERE {where} ORDER BY stories_fts.rowid DESC LIMIT :window) "
+        "SELECT 'w', count(*), group_concat(id), NULL, NULL, NULL FROM w "
+        f"UNION ALL SELECT 'r', stories_fts.rowid, highlight(stories_fts, 0, {_MARKS}), "
+        f"highlight(stories_fts, 1, {_MARKS}), d.sz, s.published_at FROM stories_fts {join} "
+        f"JOIN stories_fts_docsize d ON d.id = stories_fts.rowid WHERE {where} AND stories_fts.rowid BETWEEN "
+        "(SELECT min(id) FROM (SELECT id FROM w ORDER BY id DESC LIMIT :last)) "
+        "AND (SELECT id FROM w ORDER BY id DESC LIMIT 1 OFFSET :first) "
+        f"{frequencies}UNION ALL SELECT 'n', (SELECT min(id) FROM stories), (SELECT max(id) FROM stories), "
+        "(SELECT block FROM stories_fts_data WHERE id = 1), NULL, NULL"
+    )
+
+
+def _postgres_matches(plan: _Plan) -> str:
+    """Rows tagged 'w' (newest matches), 'r' (per-unit ranks of the newest :ranked) and 'd' (unit samples)."""
+    ranks = ", ".join(f"ts_rank_cd({_PG_WEIGHTS}, s.search, q.u{i}, 1)" for i in range(plan.units))
+    samples = ", ".join(f"count(*) FILTER (WHERE x.search @@ q.u{i})" for i in range(plan.units))
+    return (
+        f"WITH q AS (SELECT {plan.tsquery}), w AS MATERIALIZED (SELECT s.id FROM stories s "
+        f"WHERE {' AND '.join(plan.where)} ORDER BY s.id DESC LIMIT :window), "
+        "r AS (SELECT id FROM w ORDER BY id DESC LIMIT :ranked) "
+        "SELECT 'w', count(*), NULL::timestamptz, array_agg(w.id)::float8[] FROM w "
+        f"UNION ALL SELECT 'r', s.id, s.published_at, ARRAY[{ranks}]::float8[] FROM r JOIN stories s ON s.id = r.id, q "
+        f"UNION ALL SELECT 'd', count(*), NULL, ARRAY[{samples}]::float8[] "
+        "FROM (SELECT search FROM stories ORDER BY id DESC LIMIT :df_sample) x, q"
+    )
+
+
+def _sqlite_scores(rows: Sequence[Row], units: list[tuple[str, ...]], now: datetime) -> _Scored:
+    """Newest-first match ids; bm25 times recency, and highlighted bodies, of the 'r' rows."""
+    tagged: dict[str, list[Row]] = {"w": [], "r": []}
+    for row in rows:
+        tagged.setdefault(row[0], []).append(row)
+    _, first, last, averages, _, _ = tagged["n"][0]
+    corpus = _varints(averages or b"")
+    frequencies = tuple(_estimate(tagged[f"d{i}"][0], first or 0, last or 0) for i in range(len(units)))
+    size = corpus[0] if corpus else 0
+    bm25 = Bm25(size, sum(corpus[1:]) / size if size else 0.0, frequencies)
+    scores, bodies = {}, {}
+    count = UnitCounter(units)
+    for _, story_id, title, body, lengths, published in tagged["r"]:
+        relevance = bm25.score(count(title or ""), count(body or ""), sum(_varints(lengths)))
+        scores[story_id] = relevance * recency(_age_days(now, published))
+        bodies[story_id] = body or ""
+    window = tagged["w"][0][2]
+    return sorted((int(i) for i in window.split(",")) if window else (), reverse=True), scores, bodies
+
+
+def _estimate(counted: Row, first: int, last: int) -> float:
+    """A unit's document frequency: exact below DF_EXACT, else its newest matches' density over the id range."""
+    count, oldest = int(counted[1]), int(counted[2] or 0)
+    if count < DF_EXACT or last < oldest:
+        return float(count)
+    return count * (last - first + 1) / (last - oldest + 1)
+
+
+def _postgres_scores(rows: Sequence[Row], units: list[tuple[str, ...]], now: datetime) -> _Scored:
+    """Newest-first match ids, and IDF-weighted, saturated ts_rank_cd times recency of the ranked ones."""
+    window = next(row for row in rows if row[0] == "w")
+    ids = sorted((int(story_id) for story_id in window[3] or ()), reverse=True)
+    sample = next(row for row in rows if row[0] == "d")
+    bm25 = Bm25(int(sample[1]), 0.0, tuple(sample[3] or ()))
+    idfs = [bm25.idf(frequency) for frequency in bm25.document_frequencies]
+    scores = {}
+    for _, story_id, published, ranks in (row for row in rows if row[0] == "r"):
+        saturated = (10 * rank * (BM25_K1 + 1) / (10 * rank + BM25_K1) for rank in ranks)
+        relevance = sum(idf * part for idf, part in zip(idfs, saturated, strict=True))
+        scores[int(story_id)] = relevance * recency(_age_days(now, published))
+    return ids, scores, {}
+
+
+async def _page(
+    session: AsyncSession, plan: _Plan, ids: list[int], scores: dict[int, float], bodies: dict[int, str]
+) -> list[SearchHit]:
+    """The page's stories, in order, with their links and highlighted snippets: one statement."""
+    if not ids:
+        return []
+    if plan.sqlite:
+        page = "SELECT s.id, s.title, s.text, s.url, s.published_at, NULL AS snip FROM stories s WHERE s.id IN :ids"
+    else:
+        page = (
+            "SELECT s.id, s.title, s.text, s.url, s.published_at, ts_headline('english', s.text, q.tsq, :headline) "
+            f"AS snip FROM stories s, (SELECT {plan.tsquery}) q WHERE s.id IN :ids"
+        )
+    sql = (
+        f"SELECT p.id, p.title, p.text, p.url, p.published_at, p.snip, src.name, l.url FROM ({page}) p "
+        "LEFT JOIN story_links l ON l.story_id = p.id LEFT JOIN sources src ON src.id = l.source_id ORDER BY l.id"
+    )
+    rows = (await session.execute(_text(sql, {**plan.params, "ids": ids, "headline": _HEADLINE}))).all()
+    return _hits(rows, ids, scores, bodies)
+
+
+def _hits(rows: Sequence[Row], ids: list[int], scores: dict[int, float], bodies: dict[int, str]) -> list[SearchHit]:
+    """Story-and-link rows grouped into hits, in the order of `ids`; snippets cut from highlighted bodies."""
+    stories: dict[int, tuple[Row, list[Link]]] = {}
+    for row in rows:
+        _, links = stories.setdefault(int(row[0]), (row, []))
+        if row[6] is not None:
+            links.append(Link(row[6], row[7]))
+    hits = []
+    for story_id in ids:
+        if story_id in stories:
+            row, links = stories[story_id]
+            found = Story(story_id, row[1], row[2], row[3], _aware(row[4]), tuple(links))
+            hits.append(SearchHit(found, row[5] or snippet(bodies.get(story_id, "")), scores.get(story_id, 0.0)))
+    return hits
+
+
+def _varints(blob: bytes) -> list[int]:
+    """The SQLite varints of an FTS5 shadow-table record (docsize sizes, or the averages: rows then tokens)."""
+    values: list[int] = []
+    value = length = 0
+    for byte in blob:
+        length += 1
+        if length == 9:
+            values.append((value << 8) | byte)
+            value = length = 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            values.append((value << 7) | byte)
+            value = length = 0
+    return values
+
+
+def _age_days(now: datetime, published: Any) -> float:
+    """Days from a story's publication to now."""
+    return (now - _aware(published)).total_seconds() / 86400.0
+
+
+def _aware(value: Any) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite returns text)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _text(sql: str, params: dict[str, Any]) -> TextClause:
+    """A text statement bound to the parameters it names; datetimes typed, lists expanded."""
+    clause = text(sql)
+    for name, value in params.items():
+        if not re.search(rf":{name}\b", sql):
+            continue
+        if isinstance(value, datetime):
+            clause = clause.bindparams(bindparam(name, value, type_=UTCDateTime))
+        else:
+            clause = clause.bindparams(bindparam(name, value, expanding=isinstance(value, list)))
+    return clause

@@ -7,7 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from news.query import MAX_TERMS, SearchQuery, fts5_match, parse_moment, parse_query
+from news.query import (
+    MAX_TERMS,
+    Bm25,
+    SearchQuery,
+    UnitCounter,
+    fts5_match,
+    parse_moment,
+    parse_query,
+    recency,
+    snippet,
+    unit_tokens,
+)
 
 NOW = datetime(2026, 11, 20, 18, 30, 15, tzinfo=UTC)
 WEEK_AGO = datetime(2026, 11, 13, 18, 30, tzinfo=UTC)
@@ -88,3 +99,40 @@ def test_relative_moments_round_to_the_minute_so_paging_repeats_the_same_query()
     assert parse_query(query.describe(), NOW + timedelta(days=3)) == query
     assert parse_moment("12h", NOW) == datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
     assert parse_moment("2026-02-30", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("highlighted", "expected"),
+    [
+        ("\x02Tariffs\x03 on \x02steel\x03 and \x02tariff\x03 talk", [2, 1, 0]),
+        ("The \x02Prime Minister\x03 met the \x02prime minister\x03", [0, 0, 2]),
+        ("no marks at all", [0, 0, 0]),
+        ("\x02Steel\x03’s \x02STEELS\x03, \x02tariff\x03", [1, 2, 0]),
+    ],
+)
+def test_unit_counter_attributes_marked_spans(highlighted: str, expected: list[int]) -> None:
+    units = [unit_tokens(unit) for unit in ("tariffs", "steel", "prime minister")]
+    assert UnitCounter(units)(highlighted) == expected
+
+
+def test_bm25_prefers_rare_terms_titles_and_recent_stories() -> None:
+    bm25 = Bm25(1000, 20.0, (10.0, 500.0))
+    assert bm25.score([1, 0], [0, 1], 20) > bm25.score([0, 1], [1, 0], 20)
+    assert bm25.score([1, 0], [0, 1], 20) > bm25.score([0, 0], [1, 1], 20)
+    assert bm25.idf(900.0) == 1e-6
+    assert recency(0) == 1.0 and recency(30) == 0.875 and recency(10**6) > 0.75
+
+
+@pytest.mark.parametrize(
+    ("highlighted", "size", "expected"),
+    [
+        ("short \x02prime minister\x03 text", 24, "short \x02prime minister\x03 text"),
+        ("a b c d e f g h \x02prime minister\x03 i j k", 5, "…g h \x02prime minister\x03 i…"),
+        ("a b \x02prime minister\x03 c d", 3, "a b \x02prime\x03…"),
+        ("\x02prime minister\x03 a b c", 1, "\x02prime\x03…"),
+        ("no hits here at all", 2, "no hits…"),
+        ("", 24, ""),
+    ],
+)
+def test_snippet_keeps_marks_balanced(highlighted: str, size: int, expected: str) -> None:
+    assert snippet(highlighted, size) == expected

@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql_text
 
 from news.models import Entry
-from news.query import parse_query
+from news.query import fts5_match, parse_query
 from news.render import MARK_END, MARK_START
 from storage import sources, stories
 from storage.db import Database
-from storage.search import search_stories
+from storage.search import _varints, search_stories
 
 NOW = datetime(2026, 1, 20, 18, 0, tzinfo=UTC)
 ARTICLES = [
@@ -146,3 +147,75 @@ def test_benchmark_smoke_run(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert module.main(["--sizes", "2000", "--cache", str(tmp_path), "--rounds", "1", "--no-pg"]) == 0
     table = capsys.readouterr().out
     assert "|     2,000 | SQLite repository" in table and "SQLite raw FTS5 bm25" in table
+
+
+async def add_stories(db: Database, stories_: list[tuple[str, str, int]]) -> None:
+    """Store (title, text, age in hours) stories from one source, oldest first."""
+    async with db.transaction() as session:
+        source = (await sources.add_source(session, "https://rel.example/rss", "Relevance Wire", NOW)).id
+        for index, (title, text, hours) in enumerate(stories_):
+            entry = Entry(title, f"https://rel.example/{index}", None, text, NOW - timedelta(hours=hours))
+            await stories.store_entries(session, source, [entry], NOW)
+
+
+FILLER = [(f"Markets update {n}", "The market moved on the day.", 30 + n) for n in range(8)]
+
+
+@pytest.mark.parametrize(
+    ("query", "stored", "expected"),
+    [
+        (  # a title hit above a body hit
+            "harbour",
+            [("Harbour reopens", "Ships return.", 2), ("Ships return", "The harbour reopens.", 1)],
+            ["Harbour reopens", "Ships return"],
+        ),
+        (  # the rare term in the title beats the common one in the title
+            "market tariff",
+            [*FILLER, ("Tariff talks", "The market waits.", 2), ("Market talks", "A tariff waits.", 1)],
+            ["Tariff talks", "Market talks"],
+        ),
+        (  # more of the query's terms in the title rank higher
+            "budget vote",
+            [("Budget vote today", "Parliament sits.", 2), ("Budget plan today", "A vote is due.", 1)],
+            ["Budget vote today", "Budget plan today"],
+        ),
+        (  # at equal relevance the recent story first
+            "ferry",
+            [("Ferry strike", "Crews walk out.", 24 * 20), ("Ferry strike", "Crews walk out again.", 3)],
+            ["Ferry strike", "Ferry strike"],
+        ),
+    ],
+)
+async def test_relevance_on_both_engines(
+    db: Database, query: str, stored: list[tuple[str, str, int]], expected: list[str]
+) -> None:
+    await add_stories(db, stored)
+    async with db.transaction() as session:
+        hits, _ = await search_stories(session, parse_query(query, NOW), limit=10)
+    assert [hit.story.title for hit in hits] == expected
+    assert hits[0].score > hits[1].score
+    if query == "ferry":
+        assert hits[0].story.text == "Crews walk out again."
+
+
+async def test_sqlite_relevance_is_fts5_bm25(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("news.query.RECENCY_WEIGHT", 0.0)
+    await add_stories(sqlite_db, [*FILLER, ("Tariff talks on markets", "The market waits for tariffs.", 2),
+                                  ("Market talks", "A tariff waits; tariff rates rise.", 1),
+                                  ('"Prime minister" speaks', "The prime minister spoke on the market.", 3)])
+    for text in ["market tariff", "market", '"prime minister" market', "tariffs"]:
+        match = fts5_match(parse_query(text, NOW))
+        async with sqlite_db.transaction() as session:
+            hits, _ = await search_stories(session, parse_query(text, NOW), limit=20)
+            rows = await session.execute(sql_text(
+                "SELECT rowid, -bm25(stories_fts, 10.0, 1.0) FROM stories_fts WHERE stories_fts MATCH :m"
+            ), {"m": match})
+        expected = dict(rows.all())
+        assert {hit.story.id: pytest.approx(hit.score, rel=1e-9) for hit in hits} == expected
+
+
+async def test_sqlite_extrapolates_common_terms(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storage.search.DF_EXACT", 3)
+    await add_stories(sqlite_db, [*FILLER, ("Tariff talks", "The market waits.", 2), ("Market talks", "A tariff.", 1)])
+    assert await titles(sqlite_db, "market tariff") == ["Tariff talks", "Market talks"]
+    assert _varints(b"\xbd\x84@\x05\x1c") == [1_000_000, 5, 28]
