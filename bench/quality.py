@@ -6,6 +6,7 @@ Usage: python bench/quality.py [DATA_DIR]   (default: ../shared/data relative to
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import tracemalloc
@@ -30,6 +31,7 @@ from sumy.utils import get_stop_words
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from news import embeddings  # noqa: E402
 from news.cluster import group_headlines  # noqa: E402
 from news.nlp import split_sentences, words  # noqa: E402
 from news.summarize import summarize, summarize_group  # noqa: E402
@@ -185,7 +187,56 @@ def group_rows(data: Path) -> list[Row]:
         rows.append(group_row(task, "news.group_headlines", pred, g, f"n={len(docs)}, {secs:.2f} s"))
         texts = [f"{t} {x}" for t, x in zip(docs, lead_arg, strict=True)] if lead_arg else list(docs)
         rows.append(baseline_row(task, texts, g))
-    return [*rows, speed_row(titles + utitles, utimes)]
+        rows += embedding_rows(task, docs, lead_arg, g, times)
+    return [*rows, speed_row(titles + utitles, utimes), *embedding_speed_rows(titles)]
+
+
+def _memo_embed() -> dict[str, float]:
+    """Make news.embeddings.embed reuse vectors already computed (the mixed rows then time the rest only)."""
+    cache: dict[str, Any] = {}
+    spent = {"secs": 0.0}
+    compute = embeddings.embed
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            start = time.perf_counter()
+            cache.update(zip(missing, compute(missing), strict=True))
+            spent["secs"] += time.perf_counter() - start
+        return np.stack([cache[t] for t in texts])
+
+    embeddings.embed = embed  # type: ignore[assignment]
+    return spent
+
+
+def embedding_rows(
+    task: str, docs: list[str], leads: list[str] | None, gold: list[str], times: list[datetime] | None
+) -> list[Row]:
+    """Rows of the optional embedding and mixed methods, or one note when the extra is not installed."""
+    if not embeddings.available():
+        nan = float("nan")
+        return [(task, "embedding / mixed", nan, nan, nan, "skipped: pip install '.[embeddings]'")]
+    rows: list[Row] = []
+    for method in ("embedding", "mixed"):
+        start = time.perf_counter()
+        pred = group_headlines(docs, leads, times, method=method)
+        secs = time.perf_counter() - start
+        reuse = ", embeddings reused" if method == "mixed" else ""
+        rows.append(group_row(task, f"group_headlines {method}", pred, gold, f"n={len(docs)}, {secs:.2f} s{reuse}"))
+    return rows
+
+
+def embedding_speed_rows(titles: list[str]) -> list[Row]:
+    """Headlines grouped per second by the embedding method, embeddings computed afresh."""
+    if not embeddings.available():
+        return []
+    sample = [" ".join(t.split()[:-1]) or t for t in titles[:2000]]  # shortened titles: not yet embedded
+    start = time.perf_counter()
+    group_headlines(sample, method="embedding")
+    secs = time.perf_counter() - start
+    nan = float("nan")
+    note = f"{len(sample)} titles in {secs:.2f} s, {len(sample) / secs:,.0f} headlines/s (2 cores, CPU torch)"
+    return [("Speed: group 2k titles (embedding)", "group_headlines embedding", nan, nan, nan, note)]
 
 
 def speed_row(pool: list[str], utimes: list[datetime]) -> Row:
@@ -222,6 +273,9 @@ def main() -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".." / "shared" / "data"
     rows = summary_rows(data)
+    if embeddings.available():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        _memo_embed()
     rows += group_rows(data)
     print_table(rows)
 

