@@ -44,6 +44,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetch
         admins=settings.admins,
         default_timezone=settings.timezone,
         delivery=DeliveryPolicy(max_late=timedelta(hours=settings.digest_max_late_hours)),
+        grouping=settings.grouping,
     )
 
 

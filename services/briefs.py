@@ -23,9 +23,10 @@ MAX_PAGE = 200
 class BriefService:
     """Composes briefs and digests and runs searches."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, grouping: str = "lexical") -> None:
         self.db = db
         self.clock = clock
+        self.grouping = grouping
 
     async def brief(self, topics: Sequence[str] = (), *, title: str | None = None) -> Briefing:
         """The last day's stories grouped by event, optionally about some topics."""
@@ -38,7 +39,8 @@ class BriefService:
             stories = await story_repo.stories_between(
                 session, until - BRIEF_WINDOW, until + timedelta(seconds=1), limit=BRIEF_STORY_LIMIT
             )
-        return compose_briefing(stories, now=until, title=title, topics=[t for t in topics if t.strip()])
+        wanted = [topic for topic in topics if topic.strip()]
+        return compose_briefing(stories, now=until, title=title, topics=wanted, method=self.grouping)
 
     async def search(self, text: str, page: int = 1) -> SearchPage:
         """One page of ranked results; InvalidArgument with the usage line for a useless query."""

@@ -26,13 +26,14 @@ class Services:
         admins: Iterable[int] = (),
         default_timezone: str = "UTC",
         delivery: DeliveryPolicy | None = None,
+        grouping: str = "lexical",
     ) -> None:
         self.db = db
         self.fetcher = fetcher
         self.clock = clock
         self.admins = frozenset(admins)
         self.sources = SourceService(db, fetcher, clock)
-        self.briefs = BriefService(db, clock)
+        self.briefs = BriefService(db, clock, grouping)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
         self.digests = DigestService(db, clock, self.briefs, delivery)
         self.stats = StatsService(db, clock)

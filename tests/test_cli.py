@@ -321,3 +321,15 @@ def test_unusable_database_is_one_line_and_exit_2(
     assert main(["sources"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("newsbot: ") and "database" in err.lower() and "\n" not in err and "secret" not in err
+
+
+def test_grouping_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import ConfigError, Settings
+    from news import embeddings
+
+    assert Settings.from_env({}).grouping == "lexical"
+    with pytest.raises(ConfigError, match="NEWSBOT_GROUPING must be"):
+        Settings.from_env({"NEWSBOT_GROUPING": "magic"})
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    with pytest.raises(ConfigError, match=r"newsbot\[embeddings\]"):
+        Settings.from_env({"NEWSBOT_GROUPING": "mixed"})
