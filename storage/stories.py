@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,23 +134,32 @@ async def new_entries(session: AsyncSession, entries: Sequence[Entry], now: date
 
 
 async def _load_known(session: AsyncSession, keyed: Sequence[tuple[Entry, Keys, datetime]]) -> _Known:
+    """Stories already stored under any of these GUIDs, URLs or recent titles: one statement per chunk."""
     known = _Known()
-    for column, kind, index in ((StoryRow.guid, "g", 0), (StoryRow.url_key, "u", 1)):
-        wanted = sorted({key for _, keys, _ in keyed if (key := keys[index])})
-        for chunk in _chunks(wanted):
-            rows = await session.execute(select(StoryRow.id, column).where(column.in_(chunk)))
-            known.ids.update(((kind, str(key)), story_id) for story_id, key in rows.all())
+    guids = sorted({key for _, keys, _ in keyed if (key := keys[0])})
+    urls = sorted({key for _, keys, _ in keyed if (key := keys[1])})
     titles = sorted({key for _, keys, _ in keyed if (key := keys[2])})
-    if titles:
-        earliest = min(published for _, _, published in keyed) - TITLE_WINDOW
-        for chunk in _chunks(titles):
-            found = await session.execute(
-                select(StoryRow.id, StoryRow.title_key, StoryRow.published_at).where(
-                    StoryRow.title_key.in_(chunk), StoryRow.published_at >= earliest
+    if not (guids or urls or titles):
+        return known
+    earliest = min(published for _, _, published in keyed) - TITLE_WINDOW
+    for start in range(0, max(len(guids), len(urls), len(titles)), _CHUNK):
+        chunk = slice(start, start + _CHUNK)
+        rows = await session.execute(
+            select(StoryRow.id, StoryRow.guid, StoryRow.url_key, StoryRow.title_key, StoryRow.published_at).where(
+                or_(
+                    StoryRow.guid.in_(guids[chunk]),
+                    StoryRow.url_key.in_(urls[chunk]),
+                    and_(StoryRow.title_key.in_(titles[chunk]), StoryRow.published_at >= earliest),
                 )
             )
-            for story_id, key, published in found.all():
-                known.titles[str(key)].append((story_id, published))
+        )
+        for story_id, guid, url_key, tkey, published in rows.all():
+            if guid:
+                known.ids[("g", str(guid))] = story_id
+            if url_key:
+                known.ids[("u", str(url_key))] = story_id
+            if tkey and published >= earliest:
+                known.titles[str(tkey)].append((story_id, published))
     return known
 
 
