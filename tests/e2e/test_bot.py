@@ -194,3 +194,30 @@ async def test_admin_source_management_through_telegram(running: FakeBotApi) -> 
     await api.wait_for(lambda: len(api.texts(ADMIN)) > before)
     report = api.texts(ADMIN)[-1]
     assert "1 added, 1 skipped, 1 failed" in report and "Briefs" in report and "already a source" in report
+
+
+async def test_a_chat_that_removed_the_bot_is_deactivated_and_admins_are_told(
+    running: FakeBotApi, clock: FakeClock
+) -> None:
+    api = running
+    assert "Subscribed" in await ask(api, "/subscribe 18:01 UTC", chat=GROUP)
+    api.failures[GROUP] = (403, "Forbidden: bot was kicked from the supergroup chat", {})
+    clock.advance(minutes=1, seconds=5)
+    await api.wait_for(lambda: any("Digest delivery stopped" in text for text in api.texts(ADMIN)))
+    notice = next(text for text in api.texts(ADMIN) if "Digest delivery stopped" in text)
+    assert str(GROUP) in notice and "kicked" in notice
+    clock.advance(days=1)
+    await _ticks(api)
+    assert sum("Digest delivery stopped" in text for text in api.texts(ADMIN)) == 1, "told once; not retried"
+
+
+async def test_a_group_that_became_a_supergroup_gets_its_digest_there(
+    running: FakeBotApi, clock: FakeClock
+) -> None:
+    api = running
+    assert "Subscribed" in await ask(api, "/subscribe 18:01 UTC", chat=GROUP)
+    api.failures[GROUP] = (400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": -1009999})
+    clock.advance(minutes=1, seconds=5)
+    await api.wait_for(lambda: bool(api.texts(-1009999)))
+    assert api.texts(-1009999)[0].startswith("<b>Daily digest")
