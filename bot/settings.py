@@ -49,21 +49,24 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read and validate NEWSBOT_* variables; raise ConfigError naming the bad one."""
+        def value(name: str, default: str = "") -> str:
+            return env.get(f"NEWSBOT_{name}", "").strip() or default
+
         return cls(
-            token=_token(env.get("NEWSBOT_TOKEN", "").strip() or None),
-            database_url=_database_url(env.get("NEWSBOT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
-            admins=_admins(env.get("NEWSBOT_ADMINS", "")),
-            api_url=_api_url(env.get("NEWSBOT_API_URL", "").strip() or DEFAULT_API_URL),
-            timezone=_timezone(env.get("NEWSBOT_TIMEZONE", "").strip() or "UTC"),
-            allow_private_urls=_flag("NEWSBOT_ALLOW_PRIVATE_URLS", env.get("NEWSBOT_ALLOW_PRIVATE_URLS", "")),
-            tick_seconds=_seconds(env.get("NEWSBOT_TICK_SECONDS", "").strip() or "60"),
-            log_level=_log_level(env.get("NEWSBOT_LOG_LEVEL", "").strip() or "INFO"),
-            send_rate=_number("NEWSBOT_SEND_RATE", env.get("NEWSBOT_SEND_RATE", "").strip() or "29", 0.1, 30),
+            token=_token(value("TOKEN") or None),
+            database_url=_database_url(value("DATABASE_URL", DEFAULT_DATABASE_URL)),
+            admins=_admins(value("ADMINS")),
+            api_url=_api_url(value("API_URL", DEFAULT_API_URL)),
+            timezone=_timezone(value("TIMEZONE", "UTC")),
+            allow_private_urls=_flag("NEWSBOT_ALLOW_PRIVATE_URLS", value("ALLOW_PRIVATE_URLS")),
+            tick_seconds=_number("NEWSBOT_TICK_SECONDS", value("TICK_SECONDS", "60"), 0.05, 3600),
+            log_level=_log_level(value("LOG_LEVEL", "INFO")),
+            send_rate=_number("NEWSBOT_SEND_RATE", value("SEND_RATE", "29"), 0.1, 30),
             digest_max_late_hours=_number(
-                "NEWSBOT_DIGEST_MAX_LATE_HOURS", env.get("NEWSBOT_DIGEST_MAX_LATE_HOURS", "").strip() or "12", 0, 168
+                "NEWSBOT_DIGEST_MAX_LATE_HOURS", value("DIGEST_MAX_LATE_HOURS", "12"), 0, 168
             ),
-            webhook_secret=_secret(env.get("NEWSBOT_WEBHOOK_SECRET", "").strip() or None),
-            grouping=_grouping(env.get("NEWSBOT_GROUPING", "").strip().lower() or "lexical"),
+            webhook_secret=_secret(value("WEBHOOK_SECRET") or None),
+            grouping=_grouping(value("GROUPING", "lexical").lower()),
         )
 
     def require_token(self) -> str:
@@ -125,22 +128,12 @@ def _flag(name: str, value: str) -> bool:
     return lowered in _TRUE
 
 
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0.05 <= seconds <= 3600:
-        raise ConfigError(f"NEWSBOT_TICK_SECONDS must be a number of seconds between 0.05 and 3600, not '{value}'")
-    return seconds
-
-
 def _number(name: str, value: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except ValueError:
         number = low - 1
-    if not low <= number <= high:
+    if not low <= number <= high:  # also rejects nan
         raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, not '{value}'")
     return number
 
