@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Sequence
 
+from news._summary_compress import strip_dateline, variants
 from news.nlp import split_sentences, stem, terms, words
 
 __all__ = ["summarize", "summarize_group"]
@@ -23,8 +23,7 @@ _W_CAPITAL = 0.39  # per capitalised word
 _W_DIGIT = 0.5  # per number
 _TARGET_RATIO = 0.3  # expected summary length, as a share of all the input's words
 _CANDIDATE_DEPTH = 4  # only the first sentences of each report are candidates
-_MAX_CANDIDATES = 14  # and of those, the densest in likely bigrams (bounds the subset search)
-_DATELINE = re.compile(r"^[A-Z][A-Z.,' ]+(?:\([A-Za-z. ]+\))?\s*[—–-]+\s+(?=[A-Z0-9\"“])")
+_MAX_CANDIDATES = 20  # and of those (compressed variants included), the densest in likely bigrams
 
 
 def _overlap(a: set[str], b: set[str], len_a: int, len_b: int) -> float:
@@ -55,11 +54,6 @@ def summarize(text: str, max_sentences: int = 3) -> list[str]:
     return [sentences[i] for i in sorted(ranked[:max_sentences])]
 
 
-def _strip_dateline(sentence: str) -> str:
-    """Drop a leading dateline such as 'WASHINGTON (AP) — '."""
-    return _DATELINE.sub("", sentence)
-
-
 def _tokens(sentence: str) -> list[str]:
     """Lower-cased stems of every word (stopwords kept, as ROUGE-style overlap counts them)."""
     return [stem(w) for w in words(sentence.lower())]
@@ -82,14 +76,18 @@ def _bigram_odds(
     return out
 
 
-def _best_subset(odds: Sequence[dict[Bigram, float]], lengths: Sequence[int], k: int, target: float) -> tuple[int, ...]:
-    """Up to ``k`` sentences maximising the expected bigram F1 against a summary of ``target`` words."""
+def _best_subset(
+    odds: Sequence[dict[Bigram, float]], lengths: Sequence[int], groups: Sequence[int], k: int, target: float
+) -> tuple[int, ...]:
+    """Up to ``k`` units, one per source sentence at most, maximising expected bigram F1 against ``target`` words."""
     density = [sum(o.values()) / (n + 1) for o, n in zip(odds, lengths, strict=True)]
     pool = sorted(sorted(range(len(odds)), key=lambda i: (-density[i], i))[:_MAX_CANDIDATES])
     best: tuple[int, ...] = ()
     best_value = -1.0
     for size in range(1, k + 1):
         for combo in itertools.combinations(pool, size):
+            if len({groups[i] for i in combo}) < size:
+                continue
             merged: dict[Bigram, float] = {}
             for i in combo:
                 for pair, p in odds[i].items():
@@ -102,20 +100,24 @@ def _best_subset(odds: Sequence[dict[Bigram, float]], lengths: Sequence[int], k:
 
 
 def summarize_group(texts: Sequence[str], max_sentences: int = 3) -> list[str]:
-    """Return one summary of several reports of one event: the sentences an editor would most likely reuse."""
-    docs = [[_strip_dateline(s) for s in split_sentences(t)] for t in texts]
+    """Return one summary of several reports of one event: the (lightly compressed) sentences an editor would reuse."""
+    docs = [[strip_dateline(s) for s in split_sentences(t)] for t in texts]
     toks = [[_tokens(s) for s in doc] for doc in docs]
     sets = [({b for s in doc for b in itertools.pairwise(s)}, {w for s in doc for w in s}) for doc in toks]
     units: list[str] = []
     odds: list[dict[Bigram, float]] = []
     lengths: list[int] = []
+    groups: list[int] = []
     for d, doc in enumerate(docs):
         others = [x for e, x in enumerate(sets) if e != d]
         for pos, sentence in enumerate(doc[:_CANDIDATE_DEPTH]):
-            units.append(sentence)
-            odds.append(_bigram_odds(words(sentence), toks[d][pos], pos, others))
-            lengths.append(len(toks[d][pos]))
+            for unit in variants(sentence):
+                unit_tokens = _tokens(unit)
+                units.append(unit)
+                odds.append(_bigram_odds(words(unit), unit_tokens, pos, others))
+                lengths.append(len(unit_tokens))
+                groups.append(d * _CANDIDATE_DEPTH + pos)
     if not units:
         return []
     target = _TARGET_RATIO * sum(len(t) for doc in toks for t in doc)
-    return [units[i] for i in sorted(_best_subset(odds, lengths, max_sentences, target))]
+    return [units[i] for i in sorted(_best_subset(odds, lengths, groups, max_sentences, target))]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from news._summary_compress import strip_dateline, variants
 from news.nlp import split_sentences, stem, terms
 from news.summarize import summarize, summarize_group
 
@@ -93,3 +94,37 @@ def test_summarize_group_drops_datelines() -> None:
     out = summarize_group(reports, 2)
     assert out
     assert not any(s.startswith("WASHINGTON") for s in out)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("(CNN) - The Zorvian senate passed the bill.", "The Zorvian senate passed the bill."),
+        ("(CNN)The Zorvian senate passed the bill.", "The Zorvian senate passed the bill."),
+        ("DENVER — The Zorvian senate passed the bill.", "The Zorvian senate passed the bill."),
+        ("COVID-19 cases rose again in Zorvia.", "COVID-19 cases rose again in Zorvia."),
+        ("A US-led team met in Zorvia.", "A US-led team met in Zorvia."),
+    ],
+)
+def test_strip_dateline(sentence: str, expected: str) -> None:
+    assert strip_dateline(sentence) == expected
+
+
+def test_variants_are_grammatical_compressions() -> None:
+    sentence = "But the Zorvian senate passed the water bill (a first) on Monday, according to local media."
+    out = variants(sentence)
+    assert out[0] == sentence
+    assert "The Zorvian senate passed the water bill on Monday." in out
+    assert all(v.endswith(".") and v[0].isupper() for v in out)
+
+
+def test_summarize_group_uses_one_version_of_each_sentence() -> None:
+    reports = [
+        "The Zorvian senate passed the water bill on Monday, handing the governor a long-sought victory.",
+        "The Zorvian senate passed the water bill on Monday after a long debate over costs.",
+        "Lawmakers in Zorvia approved the water bill on Monday, officials said.",
+    ]
+    out = summarize_group(reports, 3)
+    assert out
+    stems = [s.split(" on Monday")[0] for s in out]
+    assert len(set(stems)) == len(stems)
