@@ -96,12 +96,11 @@ class SourceService:
     async def _save_new(self, read: tuple[Fetched, ParsedFeed, str], name: str | None) -> tuple[Source, PollResult]:
         fetched, feed, feed_url = read
         now = self.clock()
+        meta = source_repo.FetchMeta(fetched.etag, fetched.last_modified, feed.warning)
         async with self._writing, self.db.transaction() as session:
-            source = await source_repo.add_source(session, feed_url, (name or feed.title or feed_url)[:200], now)
+            title = (name or feed.title or feed_url)[:200]
+            source = await source_repo.add_source(session, feed_url, title, now, fetched=meta)
             result = await story_repo.store_entries(session, source.id, feed.entries, now)
-            await source_repo.record_fetch(
-                session, source.id, now, etag=fetched.etag, last_modified=fetched.last_modified, warning=feed.warning
-            )
         logger.info("added source %s (%s): %d new stories", source.id, feed_url, result.new)
         title = feed.title or source.name
         return source, PollResult(source.id, source.name, result.new, result.duplicates, warning=feed.warning,

@@ -27,19 +27,33 @@ class FetchState:
     fulltext: bool = False
 
 
-async def add_source(session: AsyncSession, url: str, name: str, now: datetime, interval: int = 900) -> Source:
-    """Register a source, due at once; raise SourceExistsError for a known URL."""
+async def add_source(
+    session: AsyncSession, url: str, name: str, now: datetime, interval: int = 900, *, fetched: FetchMeta | None = None
+) -> Source:
+    """Register a source, due at once or, when it was just fetched, at its next check; SourceExistsError for a
+    known URL (the transaction is then unusable, so add a source first in its transaction)."""
     row = SourceRow(
         url=url, name=name, interval_seconds=interval, next_check_at=now, created_at=now,
         paused=False, failures=0, fulltext=False, alerted=False,
     )
+    if fetched is not None:
+        row.last_fetched_at = now
+        _succeeded(row, now, fetched.etag, fetched.last_modified, None, fetched.warning)
     session.add(row)
     try:
-        async with session.begin_nested():
-            await session.flush()
+        await session.flush()
     except IntegrityError:
         raise SourceExistsError(f"a source with this address is already registered: {url}") from None
     return _to_source(row)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchMeta:
+    """What the first fetch of a new source said about it."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    warning: str | None = None
 
 
 async def get_source_by_url(session: AsyncSession, url: str) -> Source | None:
