@@ -175,6 +175,9 @@ async def test_admin_source_management_through_telegram(running: FakeBotApi) -> 
     assert "Usage: /setinterval" in await ask(api, "/setinterval 3", user=ADMIN)
     assert "every 30m" in await ask(api, f"/setinterval {source_id} 30m", user=ADMIN)
     assert "is resumed" in await ask(api, f"/resumesource {source_id}", user=ADMIN)
+    assert "Usage: /fulltext" in await ask(api, f"/fulltext {source_id} maybe", user=ADMIN)
+    assert "is on" in await ask(api, f"/fulltext {source_id} on", user=ADMIN)
+    assert "is off" in await ask(api, f"/fulltext {source_id} off", user=ADMIN)
     assert "sources" in (await ask(api, "/stats", user=ADMIN)).lower()
 
     api.push_command("/export", user_id=ADMIN)
