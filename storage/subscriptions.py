@@ -57,13 +57,6 @@ async def due_subscriptions(session: AsyncSession, now: datetime, limit: int = 5
     return [_to_subscription(row) for row in await session.scalars(query)]
 
 
-async def set_next_due(session: AsyncSession, chat_id: int, next_due_at: datetime) -> None:
-    """Move a subscription's next digest time."""
-    await session.execute(
-        update(SubscriptionRow).where(SubscriptionRow.chat_id == chat_id).values(next_due_at=next_due_at)
-    )
-
-
 async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     """A group became a supergroup: its subscription and deliveries follow it to the new id."""
     if await session.get(SubscriptionRow, new_id) is None:
