@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from news._semantic import semantic_edges
-from news.nlp import STOPWORDS, stem, terms, words
+from news.nlp import STOPWORDS, is_title_case, stem, terms, words
 
 __all__ = ["best_headline", "group_headlines", "label_group"]
 
@@ -235,23 +235,37 @@ def _similarity(titles: Sequence[str], leads: Sequence[str], method: str, untime
 
 
 def label_group(titles: Sequence[str]) -> str:
-    """Return a short label (2-4 words) of the terms most shared by a group of headlines."""
+    """Return a short label (1-3 words): the names and terms most shared by a group's headlines.
+
+    Only terms found in at least two headlines count; names (capitalised inside a sentence-case headline, or
+    acronyms) come before other words; the chosen words keep the order of their first appearance."""
     counts: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
+    names: set[str] = set()
     for title in titles:
+        tokens = words(title)
+        sentence_case = not is_title_case(tokens)
         seen: set[str] = set()
-        for word in words(title):
-            if word.lower() in STOPWORDS or not word[:1].isalnum():
+        for position, word in enumerate(tokens):
+            if word.lower() in STOPWORDS or word.lower() in _FILLER or not word[:1].isalnum():
                 continue
             key = stem(word)
             surface.setdefault(key, Counter())[word] += 1
+            if (sentence_case and position > 0 and word[:1].isupper()) or (len(word) > 1 and word.isupper()):
+                names.add(key)
             if key not in seen:
                 counts[key] += 1
                 seen.add(key)
-    if not counts:
-        return ""
-    ranked = sorted(counts, key=lambda k: (-counts[k], -_capitalised(surface[k]), _first_index(titles, k)))
-    return " ".join(surface[k].most_common(1)[0][0] for k in ranked[:3])
+    shared = [key for key in counts if counts[key] >= 2]
+    ranked = sorted(shared, key=lambda k: (k not in names, -counts[k], -_capitalised(surface[k])))[:3]
+    ranked.sort(key=lambda k: _first_index(titles, k))
+    return " ".join(surface[k].most_common(1)[0][0] for k in ranked)
+
+
+_FILLER = frozenset(
+    {"amid", "possible", "says", "said", "new", "over", "after", "calls", "call", "seeks", "seek", "warns", "warn",
+     "report", "reports", "plan", "plans", "set", "sets", "could", "would", "may", "near", "nears", "rise", "rises"}
+)
 
 
 def _capitalised(forms: Counter[str]) -> int:

@@ -173,3 +173,17 @@ def test_real_embedding_model_groups_paraphrases() -> None:
     labels = group_headlines(titles, method="embedding")
     assert len(set(labels[:4])) == 1
     assert labels[4] != labels[0]
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        (["Kyiv districts without power after overnight strikes",
+          "Russian Drone and Missile Attack Disrupts Power and Water in Kyiv"], "Kyiv power"),
+        (["Iran Warns of Possible Strike Amid Protests", "Iran warns of harsh response amid protests"],
+         "Iran Protests"),
+        (["One headline alone", "Nothing in common here"], ""),
+    ],
+)
+def test_label_group_keeps_shared_names_and_drops_filler(titles: list[str], expected: str) -> None:
+    assert label_group(titles) == expected
