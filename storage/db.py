@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -76,7 +76,15 @@ class Database:
         await self.engine.dispose()
 
 
+MIGRATION_LOCK = 7_215_020_260  # any constant: one migrating process at a time on a shared PostgreSQL
+
+
 def _run_upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several bot processes may start together: the lock makes the others wait, then find the schema at head.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock first: others wait (busy_timeout)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection

@@ -86,3 +86,4 @@ async def test_sources_duplicates_removal_and_backoff(db: Database) -> None:
     with pytest.raises(SourceNotFoundError):
         async with db.transaction() as session:
             await sources.remove_source(session, source.id)
+
