@@ -10,7 +10,7 @@ from typing import Any
 from news.errors import InvalidArgument
 from news.health import SWITCH
 from news.messages import split_message
-from news.render_sources import render_added, render_import, render_source_list, render_stats
+from news.render_sources import render_added, render_change, render_import, render_source_list, render_stats
 from services.container import Services
 
 
@@ -68,10 +68,9 @@ async def _change(services: Services, action: str, args: argparse.Namespace) -> 
         source = await sources.set_interval(args.id, args.interval)
     else:
         source = await sources.set_fulltext(args.id, SWITCH[args.state])
-    done = {"remove": "removed", "pause": "paused", "resume": "resumed"}.get(action)
-    if done is None:
-        done = f"checked every {args.interval}" if action == "interval" else f"full text {args.state}"
-    return f"Source #{source.id} {source.name}: {done}."
+    change = {"remove": "removed", "pause": "paused", "resume": "resumed"}.get(action, action)
+    detail = args.interval if action == "interval" else "on" if SWITCH.get(getattr(args, "state", "")) else "off"
+    return render_change(source, change, detail)
 
 
 async def _opml(services: Services, action: str, file: Path | None) -> list[str]:

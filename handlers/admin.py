@@ -14,7 +14,7 @@ from handlers.context import BotContext, reply, user_id
 from handlers.texts import NOT_ADMIN, usage
 from news.errors import NewsbotError
 from news.health import parse_source_id
-from news.render_sources import render_added
+from news.render_sources import render_added, render_change
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -63,7 +63,7 @@ async def removesource(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}. /sources lists the ids.")
         return
-    await reply(update, f"✅ Removed source #{source.id} {escape(source.name)}. Its stories stay searchable.")
+    await reply(update, render_change(source, "removed"))
 
 
 @admin_only

@@ -17,7 +17,7 @@ from news.errors import NewsbotError
 from news.health import SWITCH, parse_source_id
 from news.messages import split_message
 from news.opml import MAX_OPML_BYTES
-from news.render_sources import render_alert, render_import, render_stats
+from news.render_sources import render_alert, render_change, render_import, render_stats
 from services.sources import PollResult
 
 logger = logging.getLogger(__name__)
@@ -35,11 +35,7 @@ async def _set_paused(update: Update, context: BotContext, paused: bool) -> None
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}. /sources lists the ids.")
         return
-    if paused:
-        text = f"⏸ Source #{source.id} {escape(source.name)} is paused: not fetched until /resumesource {source.id}."
-    else:
-        text = f"▶️ Source #{source.id} {escape(source.name)} is resumed: I will check it now."
-    await reply(update, text)
+    await reply(update, render_change(source, "paused" if paused else "resumed"))
 
 
 @admin_only
@@ -67,7 +63,7 @@ async def setinterval(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}\n{usage('setinterval')}")
         return
-    await reply(update, f"✅ Source #{source.id} {escape(source.name)} is now checked every {escape(args[1])}.")
+    await reply(update, render_change(source, "interval", args[1]))
 
 
 @admin_only
@@ -84,8 +80,7 @@ async def fulltext(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}")
         return
-    state = "on: new teaser-only stories get their article's text" if enabled else "off"
-    await reply(update, f"✅ Full text for #{source.id} {escape(source.name)} is {escape(state)}.")
+    await reply(update, render_change(source, "fulltext", "on" if enabled else "off"))
 
 
 @admin_only

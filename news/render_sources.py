@@ -81,6 +81,22 @@ def render_added(source: Source, title: str, found: int, new: int, warning: str 
     return text
 
 
+def render_change(source: Source, change: str, detail: str = "") -> str:
+    """The answer to an admin's change of a source: paused, resumed, interval (detail: '30m'), fulltext
+    (detail: 'on' or 'off') or removed; the bot and the CLI say the same."""
+    name = f"#{source.id} {escape(source.name)}"
+    if change == "paused":
+        return f"⏸ Source {name} is paused: not fetched until /resumesource {source.id}."
+    if change == "resumed":
+        return f"▶️ Source {name} is resumed: I will check it now."
+    if change == "interval":
+        return f"✅ Source {name} is now checked every {escape(detail)}."
+    if change == "fulltext":
+        state = "on: new teaser-only stories get their article's text" if detail == "on" else "off"
+        return f"✅ Full text for {name} is {state}."
+    return f"✅ Removed source {name}. Its stories stay searchable."
+
+
 def render_import(report: ImportReport) -> str:
     """What an OPML import added, skipped and why some failed."""
     lines = [

@@ -333,3 +333,23 @@ def test_grouping_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embeddings, "available", lambda: False)
     with pytest.raises(ConfigError, match=r"newsbot\[embeddings\]"):
         Settings.from_env({"NEWSBOT_GROUPING": "mixed"})
+
+
+def test_source_changes_answer_like_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/s.db")
+    monkeypatch.chdir(tmp_path)
+    assert main(["ingest", str(SEEDS / "feeds" / "briefs.json")]) == 0
+    expected = {
+        ("pause", "1"): "⏸ Source #1 Morning Briefs is paused: not fetched until /resumesource 1.",
+        ("resume", "1"): "▶️ Source #1 Morning Briefs is resumed: I will check it now.",
+        ("interval", "1", "2h"): "✅ Source #1 Morning Briefs is now checked every 2h.",
+        ("fulltext", "1", "off"): "✅ Full text for #1 Morning Briefs is off.",
+        ("remove", "1"): "✅ Removed source #1 Morning Briefs. Its stories stay searchable.",
+    }
+    capsys.readouterr()
+    for argv, answer in expected.items():
+        assert main(["sources", *argv]) == 0
+        assert capsys.readouterr().out.strip() == answer

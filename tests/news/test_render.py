@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from news.models import Briefing, Link, SearchHit, SearchPage, Story, StoryGroup, Subscription
+from news.models import Briefing, Link, SearchHit, SearchPage, Source, Story, StoryGroup, Subscription
 from news.render import (
     MARK_END,
     MARK_START,
@@ -17,6 +17,7 @@ from news.render import (
     render_search,
     render_subscription,
 )
+from news.render_sources import render_change
 from tests.botapi import check_html
 
 T = datetime(2026, 1, 20, 15, 0, tzinfo=UTC)
@@ -242,3 +243,18 @@ def test_links_drop_tracking_parameters_and_repeat_no_source() -> None:
     rendered = render_briefing(Briefing(title="T", groups=[group]))
     assert '<a href="https://w.example/a?id=7">Wire</a> · <a href="https://d.example/b">Desk</a>' in rendered
     assert "2 reports · 2 sources" in rendered
+
+
+@pytest.mark.parametrize(
+    ("change", "detail", "expected"),
+    [
+        ("paused", "", "is paused: not fetched until /resumesource 4."),
+        ("interval", "<30m>", "is now checked every &lt;30m&gt;."),
+        ("fulltext", "on", "is on: new teaser-only stories get their article's text."),
+        ("removed", "", "Its stories stay searchable."),
+    ],
+)
+def test_render_change_escapes_and_says_what_changed(change: str, detail: str, expected: str) -> None:
+    rendered = render_change(Source(4, "https://a.example/", EVIL), change, detail)
+    assert EVIL_ESCAPED in rendered and rendered.endswith(expected)
+    assert check_html(rendered) is None
