@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from news.render import MARK_END, MARK_START
-
+# Sentinels around matched words in snippets: control characters no stored text contains (feeds are cleaned
+# of them), escaped around and turned into <b> tags only when rendered.
+MARK_START = "\x02"
+MARK_END = "\x03"
 MAX_QUERY = 300
 MAX_TERMS = 12
 MAX_COUNTED = 1000

@@ -7,11 +7,10 @@ from html import escape
 
 from news.briefing import source_count
 from news.models import Briefing, Link, SearchPage, StoryGroup, Subscription
+from news.query import MARK_END, MARK_START
 from news.schedule import format_local
 from news.urls import is_web_url, without_tracking
 
-MARK_START = "\x02"
-MARK_END = "\x03"
 MAX_LINKS = 8
 
 

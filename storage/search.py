@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from news.models import Link, SearchHit, Story
 from news.query import (
     BM25_K1,
+    MARK_END,
+    MARK_START,
     MAX_COUNTED,
     Bm25,
     SearchQuery,
@@ -34,7 +36,6 @@ from news.query import (
     snippet,
     unit_tokens,
 )
-from news.render import MARK_END, MARK_START
 from storage.models import UTCDateTime
 
 WINDOW = MAX_COUNTED + 1

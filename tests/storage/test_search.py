@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import text as sql_text
 
 from news.models import Entry
-from news.query import fts5_match, parse_query
-from news.render import MARK_END, MARK_START
+from news.query import MARK_END, MARK_START, fts5_match, parse_query
 from storage import sources, stories
 from storage.db import Database
 from storage.search import _varints, search_stories
