@@ -353,3 +353,16 @@ def test_source_changes_answer_like_the_bot(
     for argv, answer in expected.items():
         assert main(["sources", *argv]) == 0
         assert capsys.readouterr().out.strip() == answer
+
+
+def test_run_with_an_unreachable_bot_api_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clear_newsbot_env(monkeypatch)
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    monkeypatch.setenv("NEWSBOT_TOKEN", "123456:unreachable")
+    monkeypatch.setenv("NEWSBOT_API_URL", "http://127.0.0.1:9/bot")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("newsbot: cannot reach the Telegram Bot API at http://127.0.0.1:9/bot")

@@ -98,6 +98,9 @@ async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
     assert "already registered" in await ask(api, f"/addsource {feed}", user=ADMIN)
     assert "Cannot add" in await ask(api, f"/addsource {api.url('missing.xml')}", user=ADMIN)
     assert "Usage: /addsource" in await ask(api, "/addsource", user=ADMIN)
+    assert await ask(api, "/refresh") == NOT_ADMIN
+    refreshed = await ask(api, "/refresh", user=ADMIN)
+    assert refreshed.startswith("<b>Refreshed 3 sources</b>") and "World Wire: 0 new" in refreshed
     assert await ask(api, "/removesource 1") == NOT_ADMIN
     assert "Removed source #1" in await ask(api, "/removesource 1", user=ADMIN)
 

@@ -203,3 +203,9 @@ async def test_changing_the_time_keeps_topics_until_all(services: Services) -> N
     assert moved.topics == ("greenland", "kyiv") and moved.at.hour == 9 and moved.timezone == "Europe/Kyiv"
     cleared, _ = await services.subscriptions.subscribe(16, ["all"])
     assert cleared.topics == () and cleared.at.hour == 9
+
+
+async def test_a_day_without_stories_says_so(services: Services, clock: FakeClock) -> None:
+    clock.advance(days=30)
+    [message] = services.digests.render(await services.digests.preview(7))
+    assert message == "<b>Daily digest · 19 Feb 2026</b>\n\nNo new stories today."
