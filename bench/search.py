@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text as sql_text  # noqa: E402
+
 from news.query import fts5_match, parse_query  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.search import search_stories  # noqa: E402
@@ -35,6 +37,7 @@ QUERIES = [
     "trump iran", "greenspan", "market shares profit", "court ruling since:30d", "economy source:bbc",
     "film award", "oil prices before:2025-06-01", "broadband", "police said", "chelsea", "apple",
 ]
+RAW_SQL = "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? ORDER BY bm25(stories_fts, 10.0, 1.0) LIMIT 10"
 STORY_COLUMNS = "id, guid, url_key, url, title, text, published_at, created_at, source_id"
 Article = tuple[str, str, str]
 Row = tuple[int, str, str, str, str, str, str, str, int]
@@ -216,16 +219,35 @@ async def repository_latencies(url: str, rounds: int) -> list[float]:
     return samples
 
 
+async def raw_stack_latencies(url: str, rounds: int) -> list[float]:
+    """The same plain bm25 query sent the way the repository's are: a session and transaction per call, through
+    SQLAlchemy and aiosqlite; what the bot would pay for the unbounded query."""
+    database = Database(url)
+    statement = sql_text(RAW_SQL.replace("?", ":match"))
+    samples: list[float] = []
+    try:
+        for round_number in range(rounds + 1):
+            for words in QUERIES:
+                match = fts5_match(parse_query(words, END))
+                started = time.perf_counter()
+                async with database.transaction() as session:
+                    (await session.execute(statement, {"match": match})).all()
+                if round_number:
+                    samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        await database.dispose()
+    return samples
+
+
 def raw_fts5_latencies(path: Path, rounds: int) -> list[float]:
     """Milliseconds per plain `MATCH ... ORDER BY bm25 LIMIT 10` over the same table and query set."""
     connection = sqlite3.connect(path)
-    sql = "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? ORDER BY bm25(stories_fts, 10.0, 1.0) LIMIT 10"
     samples: list[float] = []
     for round_number in range(rounds + 1):
         for text in QUERIES:
             match = fts5_match(parse_query(text, END))
             started = time.perf_counter()
-            connection.execute(sql, (match,)).fetchall()
+            connection.execute(RAW_SQL, (match,)).fetchall()
             if round_number:
                 samples.append((time.perf_counter() - started) * 1000)
     connection.close()
@@ -263,10 +285,13 @@ def measure(size: int, articles: list[Article], cache: Path, rounds: int, pg: bo
     """Table rows for one archive size."""
     path = cache / f"archive-{size}.db"
     rate = build_sqlite(path, articles, size)
-    ours = percentiles(asyncio.run(repository_latencies(f"sqlite+aiosqlite:///{path}", rounds)))
+    url = f"sqlite+aiosqlite:///{path}"
+    ours = percentiles(asyncio.run(repository_latencies(url, rounds)))
+    stack = percentiles(asyncio.run(raw_stack_latencies(url, rounds)))
     raw = percentiles(raw_fts5_latencies(path, rounds))
     lines = [_row(size, "SQLite repository", ours, sqlite_index_mb(path), rate),
-             _row(size, "SQLite raw FTS5 bm25", raw, None, None)]
+             _row(size, "SQLite raw, same stack", stack, None, None),
+             _row(size, "SQLite raw, sqlite3", raw, None, None)]
     if pg:
         lines += asyncio.run(_measure_postgres(size, articles, rounds))
     return lines

@@ -1,17 +1,19 @@
 """Full-text search over stories: SQLite FTS5 or PostgreSQL tsvector behind one function.
 
-Ranking never scores every match. The newest WINDOW matches (story ids follow ingestion order) are counted; the
-newest RANKED of them are ordered by relevance times a mild recency factor, and the rest follow newest first.
-SQLite's relevance is FTS5's own bm25 (titles weighted 10x) computed here for the ranked rows only: occurrences from
-highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and extrapolated
-from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead); snippets are cut
-from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated and weighted by
-an IDF counted over the newest DF_SAMPLE stories. A search runs two statements (after SET LOCAL on PostgreSQL):
-the matches with their ranking data, then the page's stories with their links.
+On SQLite archives under EXACT_MAX stories, FTS5's own bm25 ranks the page in one statement (storage.search_exact).
+Beyond that, ranking never scores every match. The newest WINDOW matches (story ids follow ingestion order) are
+counted; the newest RANKED of them are ordered by relevance times a mild recency factor, and the rest follow newest
+first. SQLite's relevance is then FTS5's bm25 (titles weighted 10x) computed here for the ranked rows only:
+occurrences from highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and
+extrapolated from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead);
+snippets are cut from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated
+and weighted by an IDF counted over the newest DF_SAMPLE stories. A search runs two statements (after SET LOCAL on
+PostgreSQL): the matches with their ranking data, then the page's stories with their links.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from news.query import (
     unit_tokens,
 )
 from storage.models import UTCDateTime
+from storage.search_exact import EXACT_MAX, exact_search, exact_statement
 
 WINDOW = MAX_COUNTED + 1
 RANKED = 250
@@ -48,6 +51,7 @@ _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
 _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
 _SOURCES = "(SELECT id FROM sources WHERE lower(name) LIKE :pattern)"
 Row = Sequence[Any]
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 _Scored = tuple[list[int], dict[int, float], dict[int, str]]
 
 
@@ -73,21 +77,35 @@ async def search_stories(
     _add_filters(plan, query)
     first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
     plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
+    now = query.now or datetime.now(UTC)
+    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, now, limit, offset)):
+        return found
     if not plan.sqlite:  # a generic plan cannot see how common the words are: it may scan the table
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
-    rows = (await session.execute(_text(statement, plan.params))).all()
+    rows = (await session.execute(*_text(statement, plan.params))).all()
     units = [unit_tokens(unit) for unit in match_units(query)]
-    now = query.now or datetime.now(UTC)
     ids, scores, bodies = (_sqlite_scores if plan.sqlite else _postgres_scores)(rows, units, now)
     order = sorted(ids[:RANKED], key=lambda i: (-scores.get(i, 0.0), -i)) + ids[RANKED:]
     return await _page(session, plan, order[offset : offset + limit], scores, bodies), len(ids)
 
 
+async def _exact(
+    session: AsyncSession, plan: _Plan, now: datetime, limit: int, offset: int
+) -> tuple[list[SearchHit], int] | None:
+    """The page by FTS5's own bm25 in one statement, or None when the archive is too large for it."""
+    params = {**plan.params, "now": now, "limit": limit, "offset": offset}
+    exact = await exact_search(session, *_text(exact_statement(plan.where), params))
+    if exact is None:
+        return None
+    rows, ids, scores, bodies, count = exact
+    return _hits(rows, ids, scores, bodies), count
+
+
 def _sqlite_plan(query: SearchQuery) -> _Plan:
     """FTS5: the quoted MATCH expression, and each positive unit's own expression for its document frequency."""
     units = match_units(query)
-    params: dict[str, Any] = {"match": fts5_match(query), "df_exact": DF_EXACT}
+    params: dict[str, Any] = {"match": fts5_match(query), "df_exact": DF_EXACT, "exact_max": EXACT_MAX}
     params.update({f"u{index}": fts5_match(SearchQuery(terms=(unit,))) for index, unit in enumerate(units)})
     return _Plan(True, "stories_fts.rowid", units=len(units), where=["stories_fts MATCH :match"], params=params)
 
@@ -226,7 +244,7 @@ async def _page(
         f"SELECT p.id, p.title, p.text, p.url, p.published_at, p.snip, src.name, l.url FROM ({page}) p "
         "LEFT JOIN story_links l ON l.story_id = p.id LEFT JOIN sources src ON src.id = l.source_id ORDER BY l.id"
     )
-    rows = (await session.execute(_text(sql, {**plan.params, "ids": ids, "headline": _HEADLINE}))).all()
+    rows = (await session.execute(*_text(sql, {**plan.params, "ids": ids, "headline": _HEADLINE}))).all()
     return _hits(rows, ids, scores, bodies)
 
 
@@ -274,14 +292,21 @@ def _aware(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _text(sql: str, params: dict[str, Any]) -> TextClause:
-    """A text statement bound to the parameters it names; datetimes typed, lists expanded."""
-    clause = text(sql)
-    for name, value in params.items():
-        if not re.search(rf":{name}\b", sql):
-            continue
-        if isinstance(value, datetime):
-            clause = clause.bindparams(bindparam(name, value, type_=UTCDateTime))
-        else:
-            clause = clause.bindparams(bindparam(name, value, expanding=isinstance(value, list)))
-    return clause
+def _text(sql: str, params: dict[str, Any]) -> tuple[TextClause, dict[str, Any]]:
+    """A text statement (built once per SQL text) and the parameters it names; datetimes typed, lists expanded."""
+    names = _names(sql)
+    used = {name: value for name, value in params.items() if name in names}
+    dated = frozenset(name for name, value in used.items() if isinstance(value, datetime))
+    lists = frozenset(name for name, value in used.items() if isinstance(value, list))
+    return _clause(sql, dated, lists), used
+
+
+@functools.lru_cache(maxsize=512)
+def _names(sql: str) -> frozenset[str]:
+    return frozenset(_PARAMETER.findall(sql))
+
+
+@functools.lru_cache(maxsize=512)
+def _clause(sql: str, dated: frozenset[str], lists: frozenset[str]) -> TextClause:
+    typed = [bindparam(name, type_=UTCDateTime) for name in sorted(dated)]
+    return text(sql).bindparams(*typed, *(bindparam(name, expanding=True) for name in sorted(lists)))

@@ -86,17 +86,22 @@ def postgres_url() -> Iterator[str]:
     run_in_thread(lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def empty_database(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Database:
+    """A migrated, empty database: a copy of the SQLite template, or the session's PostgreSQL one truncated."""
+    if engine == "sqlite":
+        path = tmp_path / "newsbot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return Database(f"sqlite+aiosqlite:///{path}")
+    database = Database(request.getfixturevalue("postgres_url"))
+    async with database.transaction() as session:
+        await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    return database
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated, empty database of each engine."""
-    if request.param == "sqlite":
-        path = tmp_path / "newsbot.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        database = Database(f"sqlite+aiosqlite:///{path}")
-    else:
-        database = Database(request.getfixturevalue("postgres_url"))
-        async with database.transaction() as session:
-            await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    database = await empty_database(request, request.param, tmp_path)
     yield database
     await database.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from news.query import MARK_END, MARK_START, fts5_match, parse_query
 from storage import sources, stories
 from storage.db import Database
 from storage.search import _varints, search_stories
+from tests.conftest import empty_database
 
 NOW = datetime(2026, 1, 20, 18, 0, tzinfo=UTC)
 ARTICLES = [
@@ -23,6 +25,18 @@ ARTICLES = [
     ("Europe Desk", "Greenland ice sheet study", "Scientists measured the ice sheet of Greenland.", 24 * 10),
     ("Europe Desk", "Peace board fee proposed", "A draft proposes a fee for seats on the peace board.", 3),
 ]
+
+
+@pytest.fixture(params=["sqlite", "sqlite-bounded", "postgresql"])
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Database]:
+    """Each engine; SQLite both with FTS5's own bm25 (small archives) and with the bounded ranking (large ones)."""
+    if request.param == "sqlite-bounded":
+        monkeypatch.setattr("storage.search.EXACT_MAX", 0)
+    database = await empty_database(request, request.param.split("-")[0], tmp_path)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture
@@ -145,7 +159,8 @@ def test_benchmark_smoke_run(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     spec.loader.exec_module(module)
     assert module.main(["--sizes", "2000", "--cache", str(tmp_path), "--rounds", "1", "--no-pg"]) == 0
     table = capsys.readouterr().out
-    assert "|     2,000 | SQLite repository" in table and "SQLite raw FTS5 bm25" in table
+    assert "|     2,000 | SQLite repository" in table
+    assert "SQLite raw, same stack" in table and "SQLite raw, sqlite3" in table
 
 
 async def add_stories(db: Database, stories_: list[tuple[str, str, int]]) -> None:
@@ -197,8 +212,12 @@ async def test_relevance_on_both_engines(
         assert hits[0].story.text == "Crews walk out again."
 
 
-async def test_sqlite_relevance_is_fts5_bm25(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("exact_max", [150_000, 0])
+async def test_sqlite_relevance_is_fts5_bm25(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, exact_max: int
+) -> None:
     monkeypatch.setattr("news.query.RECENCY_WEIGHT", 0.0)
+    monkeypatch.setattr("storage.search.EXACT_MAX", exact_max)
     await add_stories(sqlite_db, [*FILLER, ("Tariff talks on markets", "The market waits for tariffs.", 2),
                                   ("Market talks", "A tariff waits; tariff rates rise.", 1),
                                   ('"Prime minister" speaks', "The prime minister spoke on the market.", 3)])
@@ -215,6 +234,7 @@ async def test_sqlite_relevance_is_fts5_bm25(sqlite_db: Database, monkeypatch: p
 
 async def test_sqlite_extrapolates_common_terms(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("storage.search.DF_EXACT", 3)
+    monkeypatch.setattr("storage.search.EXACT_MAX", 0)
     await add_stories(sqlite_db, [*FILLER, ("Tariff talks", "The market waits.", 2), ("Market talks", "A tariff.", 1)])
     assert await titles(sqlite_db, "market tariff") == ["Tariff talks", "Market talks"]
     assert _varints(b"\xbd\x84@\x05\x1c") == [1_000_000, 5, 28]

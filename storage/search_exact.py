@@ -1,0 +1,76 @@
+"""SQLite search on archives small enough for FTS5's own bm25(): the whole page in one statement.
+
+bm25() reads each query term's complete document list once per query: cheap below EXACT_MAX stories, and growing
+with the archive beyond. Below it, one statement does what storage.search does in two: count the newest WINDOW
+matches, rank the newest RANKED of them by FTS5's bm25 (titles 10x) times the same recency factor, and return the
+page with its links and highlighted bodies. Above it, the statement matches an empty phrase instead, which reads
+no document list, and returns a row saying so; the caller then uses the bounded ranking, which never reads whole
+document lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from news import query
+from news.query import MARK_END, MARK_START, TITLE_WEIGHT
+
+EXACT_MAX = 150_000
+_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
+_TOO_LARGE = "((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) >= :exact_max)"
+# Too large: an empty phrase, which matches nothing without reading any document list.
+_GATED_MATCH = f"(CASE WHEN {_TOO_LARGE} THEN '\"\"' ELSE :match END)"
+Row = Sequence[Any]
+Exact = tuple[list[Row], list[int], dict[int, float], dict[int, str], int]
+
+
+def exact_statement(where: list[str]) -> str:
+    """Rows 'c' (match count; whether the archive is too large) and 'p' (the page's stories, one per link).
+
+    m: the newest matches, filtered; n: the newest RANKED of them; b: their bm25 (the filters are not evaluated
+    again); t: the page by bm25 times recency; p: the page's bodies highlighted, read over t's id range only."""
+    join = "JOIN stories s ON s.id = stories_fts.rowid" if len(where) > 1 else ""
+    matching = re.sub(r":match\b", _GATED_MATCH, " AND ".join(where))
+    recency = f"(1.0 - {query.RECENCY_WEIGHT} * age / (age + {query.RECENCY_DAYS}))"
+    return (
+        f"WITH m AS MATERIALIZED (SELECT stories_fts.rowid AS id FROM stories_fts {join} WHERE {matching} "
+        "ORDER BY stories_fts.rowid DESC LIMIT :window), "
+        "n AS MATERIALIZED (SELECT id FROM m ORDER BY id DESC LIMIT :ranked), "
+        f"b AS (SELECT stories_fts.rowid AS id, bm25(stories_fts, {TITLE_WEIGHT}, 1.0) AS b FROM stories_fts "
+        f"WHERE stories_fts MATCH {_GATED_MATCH} AND stories_fts.rowid >= (SELECT min(id) FROM n) "
+        "AND +stories_fts.rowid IN (SELECT id FROM n)), "
+        "a AS (SELECT b.id, b.b, max(0.0, julianday(:now) - julianday(s.published_at)) AS age FROM b "
+        "JOIN stories s ON s.id = b.id), "
+        f"t AS MATERIALIZED (SELECT id, -b * {recency} AS score FROM a ORDER BY score DESC, id DESC "
+        "LIMIT :limit OFFSET :offset), "
+        f"p AS MATERIALIZED (SELECT stories_fts.rowid AS id, highlight(stories_fts, 1, {_MARKS}) AS body "
+        f"FROM stories_fts WHERE stories_fts MATCH {_GATED_MATCH} AND stories_fts.rowid "
+        "BETWEEN (SELECT min(id) FROM t) AND (SELECT max(id) FROM t) AND +stories_fts.rowid IN (SELECT id FROM t)) "
+        f"SELECT 'c', (SELECT count(*) FROM m), {_TOO_LARGE}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+        "UNION ALL SELECT 'p', t.id, s.title, s.text, s.url, s.published_at, p.body, src.name, l.url, t.score, l.id "
+        "FROM t JOIN stories s ON s.id = t.id LEFT JOIN p ON p.id = t.id LEFT JOIN story_links l ON l.story_id = t.id "
+        "LEFT JOIN sources src ON src.id = l.source_id ORDER BY 1, 10 DESC, 2 DESC, 11"
+    )
+
+
+async def exact_search(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Exact | None:
+    """The page's rows (shaped as storage.search's page rows), ids best first, scores, highlighted bodies and the
+    match count; None when the archive is too large for this statement."""
+    head, *page = (await session.execute(statement, params)).all()
+    if head[2]:
+        return None
+    ids: list[int] = []
+    scores: dict[int, float] = {}
+    bodies: dict[int, str] = {}
+    shaped: list[Row] = []
+    for _, story_id, title, text, url, published, body, source, link, score, _ in page:
+        if story_id not in scores:
+            ids.append(story_id)
+            scores[story_id] = float(score)
+            bodies[story_id] = body or ""
+        shaped.append((story_id, title, text, url, published, None, source, link))
+    return shaped, ids, scores, bodies, int(head[1])
