@@ -1,4 +1,4 @@
-"""The flood limiter: a 429 pauses and resumes, private chats get one message a second."""
+"""The flood limiter: even pacing on a fixed timeline, a 429 pauses and resumes, private chats one message a second."""
 
 from __future__ import annotations
 
@@ -7,9 +7,20 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from telegram.error import RetryAfter
 
-from handlers.ratelimit import FloodLimiter
+from handlers.ratelimit import FloodLimiter, Pacer
+
+
+def test_pacer_spaces_slots_on_a_fixed_timeline() -> None:
+    now = [100.0]
+    pacer = Pacer(rate=20, clock=lambda: now[0])
+    assert [pacer.reserve() for _ in range(3)] == pytest.approx([0.0, 0.05, 0.1])  # queued callers, 1/20 s apart
+    now[0] = 100.12  # the third woke late: the fourth slot stays at 100.15, not 0.05 s after the wake-up
+    assert pacer.reserve() == pytest.approx(0.03)
+    now[0] = 200.0  # idle for a long while: no saved-up burst
+    assert pacer.reserve() == 0.0 and pacer.reserve() == pytest.approx(0.05)
 
 
 async def test_a_429_waits_its_retry_after_then_resumes() -> None:
