@@ -128,3 +128,33 @@ def test_summarize_group_uses_one_version_of_each_sentence() -> None:
     assert out
     stems = [s.split(" on Monday")[0] for s in out]
     assert len(set(stems)) == len(stems)
+
+
+def _source_index(summary: str, sentences: list[str]) -> int:
+    """Index of the first input sentence of which ``summary`` is a word-level compression (a subsequence)."""
+    wanted = summary.rstrip(".").split()
+    for i, sentence in enumerate(sentences):
+        pool = iter(sentence.rstrip(".").split())
+        if all(any(w.lower() == p.lower() for p in pool) for w in wanted):
+            return i
+    raise AssertionError(f"not a compression of any input sentence: {summary!r}")
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_summarize_group_bound_and_order(k: int) -> None:
+    out = summarize_group(REPORTS, k)
+    sentences = [s for text in REPORTS for s in split_sentences(text)]
+    assert 1 <= len(out) <= k
+    sources = [_source_index(s, sentences) for s in out]
+    assert sources == sorted(sources)
+    assert len(set(sources)) == len(sources)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_summarize_group_never_repeats_a_sentence(k: int) -> None:
+    out = summarize_group([*REPORTS, REPORTS[0], REPORTS[0]], k)  # verbatim copies of one report
+    assert len({s.lower() for s in out}) == len(out)
+
+
+def test_summarize_group_zero_sentences() -> None:
+    assert summarize_group(REPORTS, 0) == []
