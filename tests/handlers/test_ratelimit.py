@@ -1,8 +1,9 @@
-"""The flood limiter: even pacing on a fixed timeline, a 429 pauses and resumes, private chats one message a second."""
+"""The flood limiter: even overall pacing, per-chat turns, a 429 pausing every sender, retries in slots of their own."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import timedelta
 from typing import Any
@@ -10,7 +11,10 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
+from handlers import ratelimit
 from handlers.ratelimit import FloodLimiter, Pacer
+
+Stamps = list[tuple[float, Any]]
 
 
 def test_pacer_spaces_slots_on_a_fixed_timeline() -> None:
@@ -23,32 +27,70 @@ def test_pacer_spaces_slots_on_a_fixed_timeline() -> None:
     assert pacer.reserve() == 0.0 and pacer.reserve() == pytest.approx(0.05)
 
 
-async def test_a_429_waits_its_retry_after_then_resumes() -> None:
-    limiter = FloodLimiter(rate=1000, max_retries=2)
-    calls: list[float] = []
+def recorder(stamps: Stamps, *, fail: dict[Any, int] | None = None, seconds: float = 0.0) -> Any:
+    """A fake Bot API call that records when it ran; `fail` answers a chat's first calls with a short 429."""
 
-    async def send(*args: Any, **kwargs: Any) -> bool:
-        calls.append(time.monotonic())
-        if len(calls) == 1:
-            raise RetryAfter(timedelta(seconds=0))
+    async def call(chat: Any) -> bool:
+        stamps.append((time.monotonic(), chat))
+        if fail and fail.get(chat, 0) > 0:
+            fail[chat] -= 1
+            raise RetryAfter(timedelta(milliseconds=100))
+        await asyncio.sleep(seconds)
         return True
 
-    assert await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": -100}, None) is True
-    assert len(calls) == 2
+    return call
 
 
-async def test_messages_to_one_private_chat_are_a_second_apart() -> None:
-    limiter = FloodLimiter(rate=1000)
-    stamps: dict[int, list[float]] = {7: [], 8: []}
+async def send(limiter: FloodLimiter, call: Any, chat: Any) -> Any:
+    return await limiter.process_request(call, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
 
-    async def send(*args: Any, **kwargs: Any) -> bool:
-        return True
 
-    async def one(chat_id: int) -> None:
-        await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": chat_id}, None)
-        stamps[chat_id].append(time.monotonic())
-
+async def test_overall_rate_is_paced_and_calls_run_outside_the_turn() -> None:
+    limiter, stamps = FloodLimiter(rate=50), []
     started = time.monotonic()
-    await asyncio.gather(one(7), one(7), one(8))
-    assert stamps[8][0] - started < 0.2, "another chat is not held up"
-    assert stamps[7][1] - stamps[7][0] >= 0.9
+    await asyncio.gather(*(send(limiter, recorder(stamps, seconds=0.2), 1000 + n) for n in range(6)))
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(stamps)]
+    assert min(gaps) >= 0.018  # 1/50 s apart, give or take the timer's precision
+    assert time.monotonic() - started < 0.8  # six 0.2 s calls overlap (1.2 s in a row): none holds the turn
+
+
+async def test_each_chat_waits_its_own_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "PRIVATE_SECONDS", 0.1)
+    monkeypatch.setattr(ratelimit, "GROUP_SECONDS", 0.3)
+    limiter, stamps = FloodLimiter(rate=1000), []
+    call = recorder(stamps)
+    await asyncio.gather(*(send(limiter, call, chat) for chat in (7, 7, -100, -100, "@news", "@news", 8)))
+    first = stamps[0][0]
+    by_chat: dict[Any, list[float]] = {}
+    for moment, chat in stamps:
+        by_chat.setdefault(chat, []).append(moment - first)
+    assert by_chat[8][0] < 0.05, "another chat is not held up"
+    assert by_chat[7][1] - by_chat[7][0] >= 0.09
+    assert by_chat[-100][1] - by_chat[-100][0] >= 0.29 and by_chat["@news"][1] - by_chat["@news"][0] >= 0.29
+
+
+async def test_a_429_pauses_every_sender_then_the_request_is_retried() -> None:
+    limiter, stamps = FloodLimiter(rate=1000), []
+    call = recorder(stamps, fail={1: 1})
+    first = asyncio.create_task(send(limiter, call, 1))
+    await asyncio.sleep(0.02)  # the 429 has come back: 0.1 s retry_after plus the 0.1 s margin
+    assert await asyncio.gather(first, send(limiter, call, 2)) == [True, True]
+    start = stamps[0][0]
+    assert stamps[0][1] == 1 and sorted(chat for _, chat in stamps[1:]) == [1, 2]
+    assert all(moment - start >= 0.19 for moment, _ in stamps[1:]), "nothing is sent during the pause"
+
+
+async def test_retries_stop_after_max_retries() -> None:
+    limiter, stamps = FloodLimiter(rate=1000, max_retries=1), []
+    with pytest.raises(RetryAfter):
+        await send(limiter, recorder(stamps, fail={-5: 3}), -5)
+    assert len(stamps) == 2
+
+
+async def test_requests_without_a_chat_are_not_paced() -> None:
+    limiter, stamps = FloodLimiter(rate=1), []
+    call = recorder(stamps)
+    started = time.monotonic()
+    for _ in range(3):
+        await limiter.process_request(call, (None,), {}, "getMe", {}, None)
+    assert time.monotonic() - started < 0.1 and len(stamps) == 3
