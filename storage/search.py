@@ -3,7 +3,7 @@
 On SQLite archives under EXACT_MAX stories, FTS5's own bm25 ranks the page in one statement (storage.search_exact).
 Beyond that, ranking never scores every match. The newest WINDOW matches (story ids follow ingestion order) are
 counted; the newest RANKED of them are ordered by relevance times a mild recency factor, and the rest follow newest
-first. SQLite's relevance is then FTS5's bm25 (titles weighted 10x) computed here for the ranked rows only:
+first. SQLite's relevance is then FTS5's bm25 (titles weighted 10x) estimated here for the ranked rows only:
 occurrences from highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and
 extrapolated from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead);
 snippets are cut from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated
@@ -13,14 +13,13 @@ PostgreSQL): the matches with their ranking data, then the page's stories with t
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.models import Link, SearchHit, Story
@@ -38,8 +37,8 @@ from news.query import (
     snippet,
     unit_tokens,
 )
-from storage.models import UTCDateTime
 from storage.search_exact import EXACT_MAX, exact_search, exact_statement
+from storage.sqltext import bound
 
 WINDOW = MAX_COUNTED + 1
 RANKED = 250
@@ -51,7 +50,6 @@ _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
 _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
 _SOURCES = "(SELECT id FROM sources WHERE lower(name) LIKE :pattern)"
 Row = Sequence[Any]
-_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 _Scored = tuple[list[int], dict[int, float], dict[int, str]]
 
 
@@ -83,7 +81,7 @@ async def search_stories(
     if not plan.sqlite:  # a generic plan cannot see how common the words are: it may scan the table
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
-    rows = (await session.execute(*_text(statement, plan.params))).all()
+    rows = (await session.execute(*bound(statement, plan.params))).all()
     units = [unit_tokens(unit) for unit in match_units(query)]
     ids, scores, bodies = (_sqlite_scores if plan.sqlite else _postgres_scores)(rows, units, now)
     order = sorted(ids[:RANKED], key=lambda i: (-scores.get(i, 0.0), -i)) + ids[RANKED:]
@@ -95,7 +93,7 @@ async def _exact(
 ) -> tuple[list[SearchHit], int] | None:
     """The page by FTS5's own bm25 in one statement, or None when the archive is too large for it."""
     params = {**plan.params, "now": now, "limit": limit, "offset": offset}
-    exact = await exact_search(session, *_text(exact_statement(plan.where), params))
+    exact = await exact_search(session, *bound(exact_statement(plan.where), params))
     if exact is None:
         return None
     rows, ids, scores, bodies, count = exact
@@ -244,7 +242,7 @@ async def _page(
         f"SELECT p.id, p.title, p.text, p.url, p.published_at, p.snip, src.name, l.url FROM ({page}) p "
         "LEFT JOIN story_links l ON l.story_id = p.id LEFT JOIN sources src ON src.id = l.source_id ORDER BY l.id"
     )
-    rows = (await session.execute(*_text(sql, {**plan.params, "ids": ids, "headline": _HEADLINE}))).all()
+    rows = (await session.execute(*bound(sql, {**plan.params, "ids": ids, "headline": _HEADLINE}))).all()
     return _hits(rows, ids, scores, bodies)
 
 
@@ -290,23 +288,3 @@ def _aware(value: Any) -> datetime:
     """A stored timestamp as an aware UTC datetime (SQLite returns text)."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _text(sql: str, params: dict[str, Any]) -> tuple[TextClause, dict[str, Any]]:
-    """A text statement (built once per SQL text) and the parameters it names; datetimes typed, lists expanded."""
-    names = _names(sql)
-    used = {name: value for name, value in params.items() if name in names}
-    dated = frozenset(name for name, value in used.items() if isinstance(value, datetime))
-    lists = frozenset(name for name, value in used.items() if isinstance(value, list))
-    return _clause(sql, dated, lists), used
-
-
-@functools.lru_cache(maxsize=512)
-def _names(sql: str) -> frozenset[str]:
-    return frozenset(_PARAMETER.findall(sql))
-
-
-@functools.lru_cache(maxsize=512)
-def _clause(sql: str, dated: frozenset[str], lists: frozenset[str]) -> TextClause:
-    typed = [bindparam(name, type_=UTCDateTime) for name in sorted(dated)]
-    return text(sql).bindparams(*typed, *(bindparam(name, expanding=True) for name in sorted(lists)))

@@ -14,13 +14,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news import query
+import news.query as search_terms
 from news.query import MARK_END, MARK_START, TITLE_WEIGHT
 
 EXACT_MAX = 150_000
 _MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
+# The id range stands in for the number of stories (both indexed lookups; count(*) would read the table).
 _TOO_LARGE = "((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) >= :exact_max)"
 # Too large: an empty phrase, which matches nothing without reading any document list.
 _GATED_MATCH = f"(CASE WHEN {_TOO_LARGE} THEN '\"\"' ELSE :match END)"
@@ -35,7 +37,7 @@ def exact_statement(where: list[str]) -> str:
     again); t: the page by bm25 times recency; p: the page's bodies highlighted, read over t's id range only."""
     join = "JOIN stories s ON s.id = stories_fts.rowid" if len(where) > 1 else ""
     matching = re.sub(r":match\b", _GATED_MATCH, " AND ".join(where))
-    recency = f"(1.0 - {query.RECENCY_WEIGHT} * age / (age + {query.RECENCY_DAYS}))"
+    recency = f"(1.0 - {search_terms.RECENCY_WEIGHT} * age / (age + {search_terms.RECENCY_DAYS}))"
     return (
         f"WITH m AS MATERIALIZED (SELECT stories_fts.rowid AS id FROM stories_fts {join} WHERE {matching} "
         "ORDER BY stories_fts.rowid DESC LIMIT :window), "
@@ -57,7 +59,7 @@ def exact_statement(where: list[str]) -> str:
     )
 
 
-async def exact_search(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Exact | None:
+async def exact_search(session: AsyncSession, statement: TextClause, params: dict[str, Any]) -> Exact | None:
     """The page's rows (shaped as storage.search's page rows), ids best first, scores, highlighted bodies and the
     match count; None when the archive is too large for this statement."""
     head, *page = (await session.execute(statement, params)).all()
