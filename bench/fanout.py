@@ -176,15 +176,21 @@ async def run_variant(name: str, url: str, people: Population, args: argparse.Na
     processes = 2 if name.endswith("-2") else 1
     rate = args.rate / processes
     workers = [await spawn(url, server.base_url, rate, args.lease) for _ in range(processes)]
+    killed = 0.0
     if name.endswith("-kill"):
         while sum(server.ledger.accepted.values()) < expected * 0.4 and workers[0].returncode is None:
             await asyncio.sleep(0.05)
         workers[0].send_signal(signal.SIGKILL)
+        killed = time.monotonic()
         await workers[0].wait()
         print(f"  {name}: SIGKILL after {sum(server.ledger.accepted.values())} messages; restarting", flush=True)
         workers = [await spawn(url, server.base_url, rate, args.lease)]
     peaks = [await peak_of(process) for process in workers]
     await server.stop()
+    for (chat, _), moments in server.ledger.seen.items():
+        if len(moments) > 1 and name.endswith("-kill"):
+            offsets = ", ".join(f"{(moment - killed) * 1000:+.1f} ms" for moment in moments)
+            print(f"  {name}: chat {chat} received its digest twice, at {offsets} from the SIGKILL", flush=True)
     return score(name, server, people, parts, max(peaks))
 
 

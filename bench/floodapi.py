@@ -22,6 +22,7 @@ class Ledger:
 
     accepted: collections.Counter[tuple[int, str]] = field(default_factory=collections.Counter)
     times: list[float] = field(default_factory=list)
+    seen: dict[tuple[int, str], list[float]] = field(default_factory=dict)
     too_many: int = 0
     forbidden: int = 0
     migrated: int = 0
@@ -82,7 +83,9 @@ class FloodApi:
                           {"migrate_to_chat_id": self.migrations[chat_id]})
         self._overall.append(now)
         self._per_chat[chat_id].append(now)
-        self.ledger.accepted[(chat_id, hashlib.sha1(text.encode()).hexdigest())] += 1
+        key = (chat_id, hashlib.sha1(text.encode()).hexdigest())
+        self.ledger.accepted[key] += 1
+        self.ledger.seen.setdefault(key, []).append(now)
         self.ledger.times.append(now)
         return _ok({"message_id": len(self.ledger.times), "date": int(time.time()), "text": text,
                     "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}})
