@@ -7,8 +7,9 @@ first. SQLite's relevance is then FTS5's bm25 (titles weighted 10x) estimated he
 occurrences from highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and
 extrapolated from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead);
 snippets are cut from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated
-and weighted by an IDF counted over the newest DF_SAMPLE stories. A search runs two statements (after SET LOCAL on
-PostgreSQL): the matches with their ranking data, then the page's stories with their links.
+and weighted by an IDF counted over the newest DF_SAMPLE stories. Such a search runs two statements (after the
+exact statement's refusal on SQLite, SET LOCAL on PostgreSQL): the matches with their ranking data, then the page's
+stories with their links.
 """
 
 from __future__ import annotations
