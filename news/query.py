@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import snowballstemmer
+
 # Sentinels around matched words in snippets: control characters no stored text contains (feeds are cleaned
 # of them), escaped around and turned into <b> tags only when rendered.
 MARK_START = "\x02"
@@ -20,6 +22,7 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
 _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
 _INDEX_TOKEN = re.compile(r"[^\W_]+")
+_PORTER = snowballstemmer.stemmer("porter")  # the original Porter algorithm, as FTS5's porter tokenizer
 TITLE_WEIGHT = 10.0
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -167,10 +170,11 @@ def unit_tokens(unit: str) -> tuple[str, ...]:
 
 
 class UnitCounter:
-    """Counts each unit's occurrences in highlighted columns, attributing every marked span to the closest units."""
+    """Counts each unit's occurrences in highlighted columns as FTS5 counts phrase hits: every marked position where
+    the unit's words follow each other (Porter stems, as the index has them), overlapping hits included."""
 
     def __init__(self, units: Sequence[tuple[str, ...]]) -> None:
-        self.units = units
+        self.units = [tuple(_PORTER.stemWord(word) for word in unit) for unit in units]
         self._spans: dict[str, list[int]] = {}
 
     def __call__(self, highlighted: str) -> list[int]:
@@ -180,39 +184,18 @@ class UnitCounter:
             span = part.split(MARK_END, 1)[0]
             found = self._spans.get(span)
             if found is None:
-                found = self._spans[span] = self._attribute(_INDEX_TOKEN.findall(span.casefold()))
-            for index in found:
-                counts[index] += 1
+                found = self._spans[span] = self._occurrences(_INDEX_TOKEN.findall(span.casefold()))
+            for index, occurrences in enumerate(found):
+                counts[index] += occurrences
         return counts
 
-    def _attribute(self, tokens: list[str]) -> list[int]:
-        """The units a span's tokens are occurrences of, left to right."""
-        found: list[int] = []
-        position = 0
-        while (best := _closest(tokens[position:], self.units)) is not None:
-            found.append(best)
-            position += len(self.units[best])
-        return found
-
-
-def _closest(tokens: list[str], units: Sequence[tuple[str, ...]]) -> int | None:
-    """The unit that best explains the tokens' start: the longest shared prefixes (stems share theirs)."""
-    best: tuple[int, int, int] | None = None
-    for index, unit in enumerate(units):
-        if unit and len(unit) <= len(tokens):
-            shared = sum(_shared_prefix(word, token) for word, token in zip(unit, tokens, strict=False))
-            best = max(best or (shared, len(unit), index), (shared, len(unit), index))
-    return None if best is None else best[2]
-
-
-def _shared_prefix(left: str, right: str) -> int:
-    """Length of the common start of two words."""
-    length = 0
-    for a, b in zip(left, right, strict=False):
-        if a != b:
-            break
-        length += 1
-    return length
+    def _occurrences(self, tokens: list[str]) -> list[int]:
+        """How often each unit occurs in a marked span's tokens."""
+        stems = tuple(_PORTER.stemWord(token) for token in tokens)
+        return [
+            sum(stems[start : start + len(unit)] == unit for start in range(len(stems) - len(unit) + 1)) if unit else 0
+            for unit in self.units
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,11 +108,17 @@ def test_relative_moments_round_to_the_minute_so_paging_repeats_the_same_query()
         ("The \x02Prime Minister\x03 met the \x02prime minister\x03", [0, 0, 2]),
         ("no marks at all", [0, 0, 0]),
         ("\x02Steel\x03’s \x02STEELS\x03, \x02tariff\x03", [1, 2, 0]),
+        ("\x02Prime ministers\x03 on \x02steel tariffs\x03", [1, 1, 1]),  # merged spans count each unit
     ],
 )
 def test_unit_counter_attributes_marked_spans(highlighted: str, expected: list[int]) -> None:
     units = [unit_tokens(unit) for unit in ("tariffs", "steel", "prime minister")]
     assert UnitCounter(units)(highlighted) == expected
+
+
+def test_unit_counter_counts_a_word_inside_a_phrase_as_fts5_does() -> None:
+    units = [unit_tokens(unit) for unit in ("oil", "oil prices")]
+    assert UnitCounter(units)("\x02Oil prices\x03 rise as \x02oil\x03 demand grows") == [2, 1]
 
 
 def test_bm25_prefers_rare_terms_titles_and_recent_stories() -> None:

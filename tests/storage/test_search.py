@@ -221,7 +221,7 @@ async def test_sqlite_relevance_is_fts5_bm25(
     await add_stories(sqlite_db, [*FILLER, ("Tariff talks on markets", "The market waits for tariffs.", 2),
                                   ("Market talks", "A tariff waits; tariff rates rise.", 1),
                                   ('"Prime minister" speaks', "The prime minister spoke on the market.", 3)])
-    for text in ["market tariff", "market", '"prime minister" market', "tariffs"]:
+    for text in ["market tariff", "market", '"prime minister" market', "tariffs", '"tariff talks" tariff talk']:
         match = fts5_match(parse_query(text, NOW))
         async with sqlite_db.transaction() as session:
             hits, _ = await search_stories(session, parse_query(text, NOW), limit=20)
