@@ -296,14 +296,9 @@ def test_demo(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (fresh / "demo.db").is_file()
 
 
-def test_ingest_failure_is_reported_with_exit_code_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _clear_newsbot_env(monkeypatch)
-    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/f.db")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
-    assert main(["ingest", str(tmp_path / "bad.json"), str(SEEDS / "feeds" / "briefs.json")]) == 1
+def test_ingest_failure_is_reported_with_exit_code_1(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (fresh / "bad.json").write_text("{not json", encoding="utf-8")
+    assert main(["ingest", str(fresh / "bad.json"), str(SEEDS / "feeds" / "briefs.json")]) == 1
     out, err = capsys.readouterr()
     assert "error: not valid JSON" in out and "Morning Briefs: 3 new" in out
     assert err.strip() == "newsbot: 1 of 2 sources could not be ingested"
@@ -335,12 +330,7 @@ def test_grouping_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings.from_env({"NEWSBOT_GROUPING": "mixed"})
 
 
-def test_source_changes_answer_like_the_bot(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _clear_newsbot_env(monkeypatch)
-    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/s.db")
-    monkeypatch.chdir(tmp_path)
+def test_source_changes_answer_like_the_bot(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", str(SEEDS / "feeds" / "briefs.json")]) == 0
     expected = {
         ("pause", "1"): "⏸ Source #1 Morning Briefs is paused: not fetched until /resumesource 1.",
@@ -356,13 +346,10 @@ def test_source_changes_answer_like_the_bot(
 
 
 def test_run_with_an_unreachable_bot_api_is_one_line_and_exit_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _clear_newsbot_env(monkeypatch)
-    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/r.db")
     monkeypatch.setenv("NEWSBOT_TOKEN", "123456:unreachable")
     monkeypatch.setenv("NEWSBOT_API_URL", "http://127.0.0.1:9/bot")
-    monkeypatch.chdir(tmp_path)
     assert main(["run"]) == 1
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("newsbot: cannot reach the Telegram Bot API at http://127.0.0.1:9/bot")
