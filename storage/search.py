@@ -38,7 +38,7 @@ from news.query import (
     snippet,
     unit_tokens,
 )
-from storage.search_exact import EXACT_MAX, exact_search, exact_statement
+from storage.search_exact import EXACT_MAX, HIGHLIGHT_MARKS, exact_search, exact_statement
 from storage.sqltext import bound
 
 WINDOW = MAX_COUNTED + 1
@@ -46,7 +46,6 @@ RANKED = 250
 DF_EXACT = 1000
 DF_SAMPLE = 2000
 INGEST_SLACK = timedelta(days=1)
-_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
 _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
 _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
 _SOURCES = "(SELECT id FROM sources WHERE lower(name) LIKE :pattern)"
@@ -158,8 +157,8 @@ def _sqlite_matches(plan: _Plan) -> str:
         f"WITH w AS (SELECT stories_fts.rowid AS id FROM stories_fts {join if len(plan.where) > 1 else ''} "
         f"WHERE {where} ORDER BY stories_fts.rowid DESC LIMIT :window) "
         "SELECT 'w', count(*), group_concat(id), NULL, NULL, NULL FROM w "
-        f"UNION ALL SELECT 'r', stories_fts.rowid, highlight(stories_fts, 0, {_MARKS}), "
-        f"highlight(stories_fts, 1, {_MARKS}), d.sz, s.published_at FROM stories_fts {join} "
+        f"UNION ALL SELECT 'r', stories_fts.rowid, highlight(stories_fts, 0, {HIGHLIGHT_MARKS}), "
+        f"highlight(stories_fts, 1, {HIGHLIGHT_MARKS}), d.sz, s.published_at FROM stories_fts {join} "
         f"JOIN stories_fts_docsize d ON d.id = stories_fts.rowid WHERE {where} AND stories_fts.rowid BETWEEN "
         "(SELECT min(id) FROM (SELECT id FROM w ORDER BY id DESC LIMIT :last)) "
         "AND (SELECT id FROM w ORDER BY id DESC LIMIT 1 OFFSET :first) "

@@ -21,7 +21,7 @@ import news.query as search_terms
 from news.query import MARK_END, MARK_START, TITLE_WEIGHT
 
 EXACT_MAX = 150_000
-_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"
+HIGHLIGHT_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"  # highlight()'s arguments: the snippet sentinels
 # The id range stands in for the number of stories (both indexed lookups; count(*) would read the table).
 _TOO_LARGE = "((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) >= :exact_max)"
 # Too large: an empty phrase, which matches nothing without reading any document list.
@@ -49,7 +49,7 @@ def exact_statement(where: list[str]) -> str:
         "JOIN stories s ON s.id = b.id), "
         f"t AS MATERIALIZED (SELECT id, -b * {recency} AS score FROM a ORDER BY score DESC, id DESC "
         "LIMIT :limit OFFSET :offset), "
-        f"p AS MATERIALIZED (SELECT stories_fts.rowid AS id, highlight(stories_fts, 1, {_MARKS}) AS body "
+        f"p AS MATERIALIZED (SELECT stories_fts.rowid AS id, highlight(stories_fts, 1, {HIGHLIGHT_MARKS}) AS body "
         f"FROM stories_fts WHERE stories_fts MATCH {_GATED_MATCH} AND stories_fts.rowid "
         "BETWEEN (SELECT min(id) FROM t) AND (SELECT max(id) FROM t) AND +stories_fts.rowid IN (SELECT id FROM t)) "
         f"SELECT 'c', (SELECT count(*) FROM m), {_TOO_LARGE}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
