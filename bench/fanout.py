@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from storage.db import Database  # noqa: E402
 from storage.models import DeliveryRow, SubscriptionRow  # noqa: E402
+from storage.sent_log import Sent, SentLog  # noqa: E402
 
 PG_ADMIN = os.environ.get("NEWSBOT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TOKEN = "123456:BENCH-token"
@@ -92,19 +93,50 @@ async def remaining(url: str) -> tuple[int, dict[str, int]]:
     return int(due or 0), {status: int(count) for status, count in rows}
 
 
-async def worker(url: str, api: str, rate: float, lease: float) -> None:
+class TimedSentLog(SentLog):
+    """The bot's sent log, also noting when each record was written (for the accept-to-log window)."""
+
+    def __init__(self, directory: Path, times: Path) -> None:
+        super().__init__(directory)
+        self._times = times.open("a", encoding="utf-8")
+
+    def record(self, sent: Sent) -> None:
+        super().record(sent)
+        self._times.write(f"{sent.chat_id} {sent.parts} {time.monotonic()}\n")
+
+    def close(self) -> None:
+        super().close()
+        self._times.close()
+
+
+def log_windows(state: Path, seen: dict[tuple[int, str], list[float]]) -> list[float]:
+    """Milliseconds from the server accepting each message to the worker's sent-log line for it."""
+    accepted: dict[int, list[float]] = {}
+    for (chat, _), moments in seen.items():
+        accepted.setdefault(chat, []).extend(moments)
+    windows = []
+    for path in state.glob("times-*.txt"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            chat, parts, logged = line.split()
+            moments = sorted(accepted.get(int(chat), []))
+            if len(moments) >= int(parts):
+                windows.append((float(logged) - moments[int(parts) - 1]) * 1000)
+    return sorted(windows)
+
+
+async def worker(url: str, api: str, rate: float, lease: float, state: Path) -> None:
     """One bot process: deliver until nothing is due or claimed."""
     from telegram.ext import ExtBot
-    from telegram.request import HTTPXRequest
 
-    from handlers.delivery import telegram_sender
+    from handlers.delivery import telegram_sender, traced_request
     from handlers.ratelimit import FloodLimiter
     from services.container import Services
     from services.digests import DeliveryPolicy
     from services.fetch import Fetcher
 
-    services = Services(Database(url), Fetcher(), delivery=DeliveryPolicy(lease=timedelta(seconds=lease)))
-    request = HTTPXRequest(connection_pool_size=64)
+    log = TimedSentLog(state / "sent", state / f"times-{os.getpid()}.txt")
+    services = Services(Database(url), Fetcher(), delivery=DeliveryPolicy(lease=timedelta(seconds=lease)), sent_log=log)
+    request = traced_request(connection_pool_size=64)
     bot = ExtBot(TOKEN, base_url=api, rate_limiter=FloodLimiter(rate=rate), request=request)
     await bot.initialize()
     send = telegram_sender(bot)
@@ -154,10 +186,10 @@ def score(name: str, server: FloodApi, people: Population, parts: int, peak_kib:
     )
 
 
-async def spawn(url: str, api: str, rate: float, lease: float) -> asyncio.subprocess.Process:
+async def spawn(url: str, api: str, rate: float, lease: float, state: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, __file__, "worker", "--db", url, "--api", api, "--rate", str(rate), "--lease", str(lease),
-        stdout=asyncio.subprocess.PIPE,
+        "--state", str(state), stdout=asyncio.subprocess.PIPE,
     )
 
 
@@ -169,13 +201,18 @@ async def peak_of(process: asyncio.subprocess.Process) -> int:
 
 async def run_variant(name: str, url: str, people: Population, args: argparse.Namespace) -> Result:
     """Serve the flood-limited API, run the variant's workers to completion, and score what arrived."""
+    with tempfile.TemporaryDirectory(prefix="fanout-state-") as state:
+        return await _run_variant(name, url, people, args, Path(state))
+
+
+async def _run_variant(name: str, url: str, people: Population, args: argparse.Namespace, state: Path) -> Result:
     parts = await prepare(url, people)
     server = FloodApi(people.blocked, people.migrations)
     await server.start()
     expected = (len(people.chats) - len(people.blocked)) * parts
     processes = 2 if name.endswith("-2") else 1
     rate = args.rate / processes
-    workers = [await spawn(url, server.base_url, rate, args.lease) for _ in range(processes)]
+    workers = [await spawn(url, server.base_url, rate, args.lease, state) for _ in range(processes)]
     killed = 0.0
     if name.endswith("-kill"):
         while sum(server.ledger.accepted.values()) < expected * 0.4 and workers[0].returncode is None:
@@ -184,9 +221,12 @@ async def run_variant(name: str, url: str, people: Population, args: argparse.Na
         killed = time.monotonic()
         await workers[0].wait()
         print(f"  {name}: SIGKILL after {sum(server.ledger.accepted.values())} messages; restarting", flush=True)
-        workers = [await spawn(url, server.base_url, rate, args.lease)]
+        workers = [await spawn(url, server.base_url, rate, args.lease, state)]
     peaks = [await peak_of(process) for process in workers]
     await server.stop()
+    if windows := log_windows(state, server.ledger.seen):
+        print(f"  {name}: accepted -> sent log, ms: median {windows[len(windows) // 2]:.2f}, "
+              f"p95 {windows[int(len(windows) * 0.95)]:.2f}, max {windows[-1]:.2f} (n={len(windows)})", flush=True)
     for (chat, _), moments in server.ledger.seen.items():
         if len(moments) > 1 and name.endswith("-kill"):
             offsets = ", ".join(f"{(moment - killed) * 1000:+.1f} ms" for moment in moments)
@@ -254,13 +294,14 @@ def cli() -> int:
     work.add_argument("--api", required=True)
     work.add_argument("--rate", type=float, required=True)
     work.add_argument("--lease", type=float, required=True)
+    work.add_argument("--state", type=Path, required=True)
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--variants", default="sqlite,sqlite-kill,postgres-2")
     parser.add_argument("--rate", type=float, default=28.5, help="total send rate of all worker processes")
     parser.add_argument("--lease", type=float, default=30.0, help="seconds before a dead worker's claims are retaken")
     args = parser.parse_args()
     if args.mode == "worker":
-        asyncio.run(worker(args.db, args.api, args.rate, args.lease))
+        asyncio.run(worker(args.db, args.api, args.rate, args.lease, args.state))
         print(f"peak_kib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
         return 0
     return asyncio.run(main(args))

@@ -20,9 +20,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.settings import Settings, webhook_secret
+from bot.settings import ConfigError, Settings, webhook_secret
 from handlers import admin, commands, errors, jobs, paging, sources
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.delivery import traced_request
 from handlers.ratelimit import FloodLimiter
 from handlers.texts import ADMIN_COMMANDS, USER_COMMANDS
 from services.clock import Clock, utc_now
@@ -30,6 +31,7 @@ from services.container import Services
 from services.digests import DeliveryPolicy
 from services.fetch import Fetcher
 from storage.db import Database
+from storage.sent_log import SentLog, log_directory
 
 logger = logging.getLogger(__name__)
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -37,6 +39,7 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetcher | None = None) -> Services:
     """The use cases over the configured database."""
+    sent_log = _sent_log(settings)
     return Services(
         Database(settings.database_url),
         fetcher or Fetcher(allow_private=settings.allow_private_urls),
@@ -45,7 +48,19 @@ def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetch
         default_timezone=settings.timezone,
         delivery=DeliveryPolicy(max_late=timedelta(hours=settings.digest_max_late_hours)),
         grouping=settings.grouping,
+        sent_log=sent_log,
     )
+
+
+def _sent_log(settings: Settings) -> SentLog | None:
+    """The local record of accepted digest messages, kept per database under the state directory."""
+    directory = log_directory(settings.state_dir, settings.database_url)
+    if directory is None:
+        return None
+    try:
+        return SentLog(directory)
+    except OSError as exc:
+        raise ConfigError(f"NEWSBOT_STATE_DIR: cannot create {directory}: {exc.strerror}") from None
 
 
 def build_application(settings: Settings, services: Services) -> BotApplication:
@@ -57,6 +72,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         .base_file_url(_file_url(settings.api_url))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .request(traced_request())
         .rate_limiter(FloodLimiter(rate=settings.send_rate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

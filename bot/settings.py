@@ -45,6 +45,7 @@ class Settings:
     digest_max_late_hours: float = 12.0
     webhook_secret: str | None = None
     grouping: str = "lexical"
+    state_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -52,9 +53,10 @@ class Settings:
         def value(name: str, default: str = "") -> str:
             return env.get(f"NEWSBOT_{name}", "").strip() or default
 
+        database_url = _database_url(value("DATABASE_URL", DEFAULT_DATABASE_URL))
         return cls(
             token=_token(value("TOKEN") or None),
-            database_url=_database_url(value("DATABASE_URL", DEFAULT_DATABASE_URL)),
+            database_url=database_url,
             admins=_admins(value("ADMINS")),
             api_url=_api_url(value("API_URL", DEFAULT_API_URL)),
             timezone=_timezone(value("TIMEZONE", "UTC")),
@@ -67,6 +69,7 @@ class Settings:
             ),
             webhook_secret=_secret(value("WEBHOOK_SECRET") or None),
             grouping=_grouping(value("GROUPING", "lexical").lower()),
+            state_dir=_state_dir(value("STATE_DIR"), env, database_url),
         )
 
     def require_token(self) -> str:
@@ -161,6 +164,22 @@ def _grouping(value: str) -> str:
             "(install CPU torch first), or use lexical"
         )
     return value
+
+
+def _state_dir(value: str, env: Mapping[str, str], database_url: str) -> Path | None:
+    """NEWSBOT_STATE_DIR; unset: None for SQLite (state goes next to its file), else $XDG_STATE_HOME/newsbot or
+    ~/.local/state/newsbot."""
+    if value:
+        path = Path(value).expanduser()
+    elif database_url.startswith("sqlite"):
+        return None
+    elif env.get("XDG_STATE_HOME"):
+        path = Path(env["XDG_STATE_HOME"]) / "newsbot"
+    else:
+        path = Path(env.get("HOME") or Path.home()) / ".local" / "state" / "newsbot"
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"NEWSBOT_STATE_DIR must be a directory, and {path} is a file")
+    return path
 
 
 def _log_level(value: str) -> str:

@@ -12,6 +12,7 @@ from services.sources import SourceService
 from services.stats import StatsService
 from services.subscriptions import SubscriptionService
 from storage.db import Database
+from storage.sent_log import SentLog
 
 
 class Services:
@@ -27,6 +28,7 @@ class Services:
         default_timezone: str = "UTC",
         delivery: DeliveryPolicy | None = None,
         grouping: str = "lexical",
+        sent_log: SentLog | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -35,7 +37,8 @@ class Services:
         self.sources = SourceService(db, fetcher, clock)
         self.briefs = BriefService(db, clock, grouping)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
-        self.digests = DigestService(db, clock, self.briefs, delivery)
+        self.digests = DigestService(db, clock, self.briefs, delivery, sent_log)
+        self.sent_log = sent_log
         self.stats = StatsService(db, clock)
 
     def is_admin(self, user_id: int | None) -> bool:
@@ -50,3 +53,5 @@ class Services:
         """Release the HTTP client and database connections."""
         await self.fetcher.close()
         await self.db.dispose()
+        if self.sent_log is not None:
+            self.sent_log.close()

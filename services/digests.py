@@ -7,7 +7,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from news.errors import DeliveryError
@@ -19,9 +19,12 @@ from services.clock import Clock
 from storage import deliveries
 from storage import subscriptions as subscription_repo
 from storage.db import Database
+from storage.sent_log import Sent, SentLog
 
 logger = logging.getLogger(__name__)
-Sender = Callable[[int, str], Awaitable[None]]
+# send(chat_id, text, written): post one message, calling written() once its request has left the process (or
+# at the latest once Telegram accepted it); raise DeliveryError when it was not delivered.
+Sender = Callable[[int, str, Callable[[], None]], Awaitable[None]]
 EMPTY_DIGEST = "No new stories today."
 
 
@@ -52,12 +55,24 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
+def _ignore() -> None:
+    """A written() callback for a service without a sent log."""
+
+
 class DigestService:
     """Builds digests; claims, sends and records each due (chat, day) so it goes out once."""
 
-    def __init__(self, db: Database, clock: Clock, briefs: BriefService, policy: DeliveryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        briefs: BriefService,
+        policy: DeliveryPolicy | None = None,
+        sent_log: SentLog | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.sent_log = sent_log
         self.briefs = briefs
         self.policy = policy or DeliveryPolicy()
         self.worker = worker_name()
@@ -98,12 +113,26 @@ class DigestService:
             while (claim := await queue.get()) is not None:
                 await self._deliver(claim, send, rendered, report)
 
+        await self._replay_sent_log()
         heartbeat = asyncio.create_task(self._heartbeat())
         try:
             await asyncio.gather(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
         finally:
             heartbeat.cancel()
+        if self.sent_log is not None:
+            self.sent_log.clear()  # every commit went through
         return report
+
+    async def _replay_sent_log(self) -> None:
+        """Mark sent what Telegram accepted but no commit recorded (a process died, or a commit failed)."""
+        if self.sent_log is None:
+            return
+        replay = self.sent_log.collect()
+        if replay.records:
+            async with self.db.transaction() as session:
+                await deliveries.apply_sent(session, replay.records, self.clock())
+            logger.info("sent log: %d accepted messages replayed into the database", len(replay.records))
+        self.sent_log.done(replay)
 
     async def _heartbeat(self) -> None:
         """Renew this worker's claims every third of a lease, so no other worker takes them while queued."""
@@ -148,7 +177,8 @@ class DigestService:
         chat_id = claim.chat_id
         for index in range(claim.parts_sent, len(messages)):
             try:
-                chat_id = await self._send_following(chat_id, messages[index], send, report)
+                part = Sent(chat_id, claim.day, index + 1, len(messages))
+                chat_id = await self._send_following(part, messages[index], send, report)
             except DeliveryError as exc:
                 await self._failed(claim, chat_id, exc, report)
                 return
@@ -159,10 +189,11 @@ class DigestService:
             await deliveries.finish(session, chat_id, claim.day, self.clock())
         report.sent += 1
 
-    async def _send_following(self, chat_id: int, text: str, send: Sender, report: DeliveryReport) -> int:
+    async def _send_following(self, part: Sent, text: str, send: Sender, report: DeliveryReport) -> int:
         """Send one message; when the group moved to a supergroup, move the subscription and send there."""
+        chat_id = part.chat_id
         try:
-            await send(chat_id, text)
+            await self._post(part, text, send)
             return chat_id
         except DeliveryError as exc:
             if exc.migrated_to is None:
@@ -171,8 +202,28 @@ class DigestService:
                 await subscription_repo.move_chat(session, chat_id, exc.migrated_to)
             logger.info("chat %s moved to %s; subscription follows", chat_id, exc.migrated_to)
             report.moved.append((chat_id, exc.migrated_to))
-            await send(exc.migrated_to, text)
+            await self._post(replace(part, chat_id=exc.migrated_to), text, send)
             return exc.migrated_to
+
+    async def _post(self, part: Sent, text: str, send: Sender) -> None:
+        """Send one message; its sent-log line is written as soon as its request has left the process, and
+        revoked when the send fails, so only a process that dies with the request on its way counts it sent."""
+        log = self.sent_log
+        if log is None:
+            await send(part.chat_id, text, _ignore)
+            return
+        written: list[Sent] = []
+
+        def record() -> None:
+            log.record(part)
+            written.append(part)
+
+        try:
+            await send(part.chat_id, text, record)
+        except BaseException:
+            if written:
+                log.record(replace(part, sent=False))
+            raise
 
     async def _failed(self, claim: deliveries.Claim, chat_id: int, exc: DeliveryError, report: DeliveryReport) -> None:
         now = self.clock()

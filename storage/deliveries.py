@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from news.models import Subscription
 from news.schedule import digest_day, latest_due, next_due
 from storage.models import DeliveryRow, SubscriptionRow
+from storage.sent_log import Sent
 from storage.subscriptions import due_subscriptions, get_subscriptions
 
 
@@ -137,3 +140,18 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many digests are sent, failed, skipped or in flight."""
     rows = await session.execute(select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status))
     return {status: int(count) for status, count in rows.all()}
+
+
+async def apply_sent(session: AsyncSession, records: Sequence[Sent], now: datetime) -> None:
+    """Bring claimed digests up to what a sent log says Telegram accepted (one executemany for them all)."""
+    table = cast(Table, DeliveryRow.__table__)  # Core: executemany with criteria per row
+    statement = (
+        update(table)
+        .where(table.c.chat_id == bindparam("chat"), table.c.digest_date == bindparam("day"),
+               table.c.status == "claimed", table.c.parts_sent < bindparam("parts"))
+        .values(parts_sent=bindparam("parts"), status=bindparam("state"), sent_at=bindparam("at"))
+    )
+    await session.execute(statement, [
+        {"chat": r.chat_id, "day": r.day, "parts": r.parts, "state": "sent" if r.parts >= r.total else "claimed",
+         "at": now if r.parts >= r.total else None} for r in records
+    ])

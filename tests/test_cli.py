@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_services
 from bot.cli import build_parser, main
 from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, ConfigError, Settings, load_environment
 
@@ -54,6 +55,12 @@ def test_settings_defaults() -> None:
         ({"NEWSBOT_TICK_SECONDS": "0.05"}, "tick_seconds", 0.05),
         ({"NEWSBOT_TICK_SECONDS": "3600"}, "tick_seconds", 3600.0),
         ({"NEWSBOT_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
+        ({}, "state_dir", None),
+        ({"NEWSBOT_STATE_DIR": "/srv/newsbot"}, "state_dir", Path("/srv/newsbot")),
+        ({"NEWSBOT_DATABASE_URL": "postgresql+asyncpg://u@h/db", "HOME": "/home/bot"}, "state_dir",
+         Path("/home/bot/.local/state/newsbot")),
+        ({"NEWSBOT_DATABASE_URL": "postgresql+asyncpg://u@h/db", "XDG_STATE_HOME": "/var/lib/x"}, "state_dir",
+         Path("/var/lib/x/newsbot")),
     ],
 )
 def test_settings_good_values(env: dict[str, str], field: str, expected: object) -> None:
@@ -88,6 +95,7 @@ def test_settings_good_values(env: dict[str, str], field: str, expected: object)
         ("NEWSBOT_TICK_SECONDS", "nan"),
         ("NEWSBOT_TICK_SECONDS", "inf"),
         ("NEWSBOT_LOG_LEVEL", "LOUD"),
+        ("NEWSBOT_STATE_DIR", "/etc/passwd"),
     ],
 )
 def test_settings_bad_values_name_the_variable(name: str, value: str) -> None:
@@ -353,3 +361,10 @@ def test_run_with_an_unreachable_bot_api_is_one_line_and_exit_1(
     assert main(["run"]) == 1
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("newsbot: cannot reach the Telegram Bot API at http://127.0.0.1:9/bot")
+
+
+def test_a_state_directory_that_cannot_be_made_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", state_dir=tmp_path / "file" / "state")
+    with pytest.raises(ConfigError, match="NEWSBOT_STATE_DIR: cannot create"):
+        build_services(settings)
