@@ -220,7 +220,7 @@ class DigestService:
 
         try:
             await send(part.chat_id, text, record)
-        except BaseException:
+        except Exception:  # a failed send; cancellation, like a crash, leaves the line standing
             if written:
                 log.record(replace(part, sent=False))
             raise

@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from news.errors import DeliveryError
 from services.container import Services
 from services.fetch import Fetcher
-from storage import deliveries
 from storage.db import Database
-from storage.sent_log import SentLog
 from tests.conftest import SEEDS, FakeClock
 
 
@@ -134,122 +131,6 @@ async def test_crash_after_claim_is_resent_after_the_lease_once(services: Servic
     clock.advance(minutes=3)
     assert (await services.digests.run_due(outbox)).sent == 0
     assert [chat for chat, _ in outbox.messages] == [12]
-
-
-async def test_a_crash_between_telegram_accepting_and_the_commit_sends_nothing_twice(
-    db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fetcher = Fetcher()
-    services = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    services.digests.render = lambda briefing: ["<b>Daily digest</b> part 1", "part 2"]  # type: ignore[method-assign]
-    for chat_id in (21, 22):
-        await services.subscriptions.subscribe(chat_id, ["18:01", "UTC"])
-    clock.advance(minutes=1)
-    outbox = Outbox()
-
-    async def dies_committing(*args: object) -> None:
-        raise Crash
-
-    monkeypatch.setattr(deliveries, "finish", dies_committing)  # both parts accepted, the process dies
-    with pytest.raises(Crash):
-        await services.digests.run_due(outbox)
-    monkeypatch.undo()
-    assert services.sent_log is not None
-    services.sent_log.close()
-    restarted = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    restarted.digests.worker = "restarted-process"
-    clock.advance(minutes=3)
-    assert (await restarted.digests.run_due(outbox)).sent == 0
-    async with db.transaction() as session:
-        assert await deliveries.count_by_status(session) == {"sent": 2}
-    assert sorted(outbox.messages) == [(21, "<b>Daily digest</b> part 1"), (21, "part 2"),
-                                       (22, "<b>Daily digest</b> part 1"), (22, "part 2")]
-    await fetcher.close()
-
-
-async def test_a_crash_midway_through_a_digest_resumes_after_the_last_accepted_message(
-    db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fetcher = Fetcher()
-    services = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    services.digests.render = lambda briefing: ["<b>Daily digest</b> part 1", "part 2", "part 3"]  # type: ignore[method-assign]
-    await services.subscriptions.subscribe(23, ["18:01", "UTC"])
-    clock.advance(minutes=1)
-    outbox = Outbox()
-
-    async def dies_recording(*args: object) -> None:
-        raise Crash
-
-    monkeypatch.setattr(deliveries, "record_progress", dies_recording)  # part 1 accepted, not recorded
-    with pytest.raises(Crash):
-        await services.digests.run_due(outbox)
-    monkeypatch.undo()
-    assert services.sent_log is not None
-    services.sent_log.close()
-    restarted = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    restarted.digests.worker = "restarted-process"
-    restarted.digests.render = services.digests.render  # type: ignore[method-assign]
-    clock.advance(minutes=3)
-    assert (await restarted.digests.run_due(outbox)).sent == 1
-    assert [text for _, text in outbox.messages] == ["<b>Daily digest</b> part 1", "part 2", "part 3"]
-    await fetcher.close()
-
-
-async def test_a_process_dying_with_the_request_on_its_way_counts_the_message_sent(
-    db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fetcher = Fetcher()
-    services = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    await services.subscriptions.subscribe(24, ["18:01", "UTC"])
-    clock.advance(minutes=1)
-
-    async def dies_waiting_for_the_answer(chat_id: int, text: str, written: Callable[[], None]) -> None:
-        written()
-        monkeypatch.setattr(SentLog, "record", lambda self, sent: None)  # a dead process writes nothing more
-        raise Crash
-
-    with pytest.raises(Crash):
-        await services.digests.run_due(dies_waiting_for_the_answer)
-    monkeypatch.undo()
-    assert services.sent_log is not None
-    services.sent_log.close()
-    restarted = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    restarted.digests.worker = "restarted-process"
-    clock.advance(minutes=3)
-    outbox = Outbox()
-    assert (await restarted.digests.run_due(outbox)).sent == 0 and outbox.messages == []
-    async with db.transaction() as session:
-        assert await deliveries.delivery_status(session, 24, clock.now.date()) == "sent"
-    await fetcher.close()
-
-
-async def test_a_send_failing_after_its_request_left_is_not_counted_sent(
-    db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fetcher = Fetcher()
-    services = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    await services.subscriptions.subscribe(25, ["18:01", "UTC"])
-    clock.advance(minutes=1)
-
-    async def refused(chat_id: int, text: str, written: Callable[[], None]) -> None:
-        written()
-        raise DeliveryError("network error: 502 Bad Gateway")
-
-    async def dies_recording_the_failure(*args: object) -> None:
-        raise Crash
-
-    monkeypatch.setattr(deliveries, "retry_later", dies_recording_the_failure)
-    with pytest.raises(Crash):
-        await services.digests.run_due(refused)
-    monkeypatch.undo()
-    assert services.sent_log is not None
-    services.sent_log.close()
-    restarted = Services(db, fetcher, clock=clock, sent_log=SentLog(tmp_path))
-    restarted.digests.worker = "restarted-process"
-    clock.advance(minutes=3)
-    outbox = Outbox()
-    assert (await restarted.digests.run_due(outbox)).sent == 1 and [c for c, _ in outbox.messages] == [25]
-    await fetcher.close()
 
 
 async def test_a_half_sent_digest_resumes_at_its_next_message(services: Services, clock: FakeClock) -> None:
