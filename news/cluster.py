@@ -11,35 +11,39 @@ from datetime import datetime
 import numpy as np
 from scipy import sparse
 
+from news._linkage import average_linkage
 from news._semantic import semantic_edges
 from news.nlp import STOPWORDS, is_title_case, stem, terms, words
 
 __all__ = ["best_headline", "group_headlines", "label_group"]
 
-_THRESHOLD = 0.07  # average cosine similarity needed to merge two groups
+_THRESHOLD = 0.02  # average similarity (hubness corrected) needed to merge two groups
 _STREAM_THRESHOLD = 0.05  # same, once similarity is discounted by time distance (times given)
 _FULL_SIZE = 1000  # inputs smaller than this get a lower threshold (their own IDF is less informative)
 _MIN_EDGE = 0.01  # pairs below this similarity count as 0 (keeps the graph sparse)
-_HUB_K = 5  # neighbours whose mean similarity measures an item's hubness
-_HUB = 0.75  # share of the pair's hubness subtracted from its similarity (untimed inputs)
+_HUB_K = 12  # neighbours whose mean similarity measures an item's hubness
+_HUB = 1.2  # share of the pair's hubness subtracted from its similarity (untimed inputs)
+_LENGTH_NORM = 0.75  # rows are divided by (norm / median norm) to this power: 1 is cosine, below it long ones lose less
+_NAME_WEIGHT = 1.2  # a name (as the input itself writes names) in a headline counts this much more than other terms
 _LEAD_WEIGHT = 1.0
 _BIGRAM_WEIGHT = 0.25
 _PREFIX = 5
 _PREFIX_WEIGHT = 0.5  # truncated stems match variants the stemmer keeps apart (Afghan/Afghanistan)
 _TIME_SCALE = 3 * 3600.0  # seconds; similarity decays as exp(-dt / scale)
-_STREAM_MIN_EDGE = 0.02  # same for time-discounted similarities (keeps long streams fast)
+_STREAM_MIN_EDGE = 0.03  # same for time-discounted similarities (keeps long streams fast)
+_MIX_THRESHOLD, _MIX_HUB, _MIX_HUB_K = 0.07, 0.75, 5  # cosine TF-IDF graph of the mixed method, as tuned with it
 _EMBED_THRESHOLD = 0.14  # merge threshold of untimed inputs for the embedding method
 _EMBED_HUB = 0.5  # share of the pair's hubness subtracted from embedding similarities (untimed inputs)
 _MIX = 0.5  # weight of the lexical similarity in the mixed method (the rest: embedding similarity)
 _METHODS = ("lexical", "embedding", "mixed")
 
 
-def _doc_terms(title: str, text: str) -> dict[str, float]:
-    """Weighted term counts of a headline (stems, stem bigrams, stem prefixes) plus its lead."""
+def _doc_terms(title: str, text: str, names: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Weighted term counts of a headline (stems, names weighted up, stem bigrams, stem prefixes) plus its lead."""
     toks = terms(title)
-    counts: dict[str, float] = dict.fromkeys(toks, 0.0)
+    counts: dict[str, float] = {}
     for tok in toks:
-        counts[tok] += 1.0
+        counts[tok] = counts.get(tok, 0.0) + (_NAME_WEIGHT if tok in names else 1.0)
     for a, b in itertools.pairwise(toks):
         counts[f"{a} {b}"] = counts.get(f"{a} {b}", 0.0) + _BIGRAM_WEIGHT
     for tok in toks:
@@ -51,8 +55,26 @@ def _doc_terms(title: str, text: str) -> dict[str, float]:
     return counts
 
 
-def _tfidf(docs: Sequence[dict[str, float]]) -> sparse.csr_matrix:
-    """Sublinear TF-IDF rows (IDF from the input itself), L2-normalised."""
+def _name_stems(texts: Sequence[str]) -> frozenset[str]:
+    """Stems the input itself writes as names: acronyms, and words mostly capitalised inside its sentence-case texts."""
+    capital: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    names: set[str] = set()
+    for text in texts:
+        tokens = words(text)
+        sentence_case = not is_title_case(tokens)
+        for position, word in enumerate(tokens):
+            if word.lower() in STOPWORDS or not word[:1].isalpha():
+                continue
+            if len(word) > 1 and word.isupper() and not text.isupper():
+                names.add(stem(word))
+            if sentence_case and position > 0:
+                (capital if word[:1].isupper() else lower)[stem(word)] += 1
+    return frozenset(names | {key for key, count in capital.items() if count > lower[key]})
+
+
+def _counts(docs: Sequence[dict[str, float]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Sublinear term counts (one row per doc) and the IDF of each term, from the input itself."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -64,103 +86,62 @@ def _tfidf(docs: Sequence[dict[str, float]]) -> sparse.csr_matrix:
             vals.append(1.0 + math.log(count) if count > 1 else count)
     mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float64)
     df = np.bincount(mat.indices, minlength=mat.shape[1])
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
-    mat = mat.multiply(idf[np.newaxis, :]).tocsr()
+    return mat, np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+
+
+def _scaled_rows(mat: sparse.csr_matrix, weights: np.ndarray, power: float) -> sparse.csr_matrix:
+    """Columns multiplied by ``weights``; rows divided by (norm / median norm) ** power, then by the median norm.
+
+    At power 1 that is L2 normalisation; below 1, rows longer than the median keep part of their length (pivoted
+    length normalisation), so a headline's dot products stay on the cosine scale."""
+    mat = mat.multiply(weights[np.newaxis, :]).tocsr()
     norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ mat)
+    pivot = float(np.median(norms))
+    return sparse.csr_matrix(sparse.diags(norms**-power * pivot ** (power - 1.0)) @ mat)
 
 
-def _edges(mat: sparse.csr_matrix, hub: float) -> sparse.coo_matrix:
-    """Cosine similarities less ``hub`` times the pair's mean hubness; upper triangle, weak pairs dropped."""
+def _tfidf(docs: Sequence[dict[str, float]]) -> sparse.csr_matrix:
+    """Sublinear TF-IDF rows (IDF from the input itself), L2-normalised."""
+    mat, idf = _counts(docs)
+    return _scaled_rows(mat, idf, 1.0)
+
+
+def _self_similarity(mat: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Dot products of all pairs of rows, self-pairs removed."""
     sim = (mat @ mat.T).tocsr()
     sim.setdiag(0.0)
     sim.eliminate_zeros()
-    sim = sparse.triu(sim, k=1).tocoo() if hub == 0 else _hubness_corrected(sim, hub)
+    return sim
+
+
+def _lexical_similarity(titles: Sequence[str], leads: Sequence[str]) -> sparse.csr_matrix:
+    """Pairs' sums over shared terms of count x count x IDF, with pivoted length normalisation.
+
+    A shared term weighs its IDF (not its square as in TF-IDF cosine), names a little more, and long headlines are
+    only partly normalised, so one shared rare name or term counts even in a long opinion-style headline."""
+    names = _name_stems([*titles, *leads])
+    mat, idf = _counts([_doc_terms(t, x, names) for t, x in zip(titles, leads, strict=True)])
+    return _self_similarity(_scaled_rows(mat, np.sqrt(idf), _LENGTH_NORM))
+
+
+def _edges(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:
+    """Similarities less ``hub`` times the pair's mean hubness; upper triangle, weak pairs dropped."""
+    sim = sparse.triu(sim, k=1).tocoo() if hub == 0 else _hubness_corrected(sim, hub, hub_k)
     keep = sim.data >= _MIN_EDGE
     return sparse.coo_matrix((sim.data[keep], (sim.row[keep], sim.col[keep])), shape=sim.shape)
 
 
-def _hubness_corrected(sim: sparse.csr_matrix, hub: float) -> sparse.coo_matrix:
+def _hubness_corrected(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:
     """Subtract from each pair the mean of both items' top-k similarities (CSLS), upper triangle."""
     hubness = np.zeros(sim.shape[0])
     for i in range(sim.shape[0]):
         row = sim.data[sim.indptr[i] : sim.indptr[i + 1]]
         if len(row):
-            hubness[i] = np.sort(row)[-_HUB_K:].sum() / _HUB_K
+            hubness[i] = np.sort(row)[-hub_k:].sum() / hub_k
     up = sparse.triu(sim, k=1).tocoo()
     data = up.data - hub * (hubness[up.row] + hubness[up.col]) / 2.0
     return sparse.coo_matrix((data, (up.row, up.col)), shape=up.shape)
-
-
-def _links(n: int, edges: sparse.coo_matrix) -> list[dict[int, float]]:
-    """Symmetric adjacency dicts of a sparse upper-triangular similarity graph."""
-    links: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, j, s in zip(edges.row.tolist(), edges.col.tolist(), edges.data.tolist(), strict=True):
-        links[i][j] = s
-        links[j][i] = s
-    return links
-
-
-def _nearest(links: list[dict[int, float]], size: list[int], a: int) -> tuple[int, float]:
-    """Most similar neighbour of cluster ``a`` by average linkage (lowest id on ties)."""
-    best, best_sim, sa = -1, -1.0, size[a]
-    for c, total in links[a].items():
-        sim = total / (sa * size[c])
-        if sim > best_sim or (sim == best_sim and c < best):
-            best, best_sim = c, sim
-    return best, best_sim
-
-
-def _merge(links: list[dict[int, float]], size: list[int], parent: list[int], a: int, b: int) -> int:
-    """Merge clusters ``a`` and ``b`` (summing their links) and return the surviving id."""
-    if len(links[a]) < len(links[b]):
-        a, b = b, a
-    parent[b] = a
-    size[a] += size[b]
-    del links[a][b]
-    for c, s in links[b].items():
-        if c == a:
-            continue
-        links[c].pop(b)
-        total = links[a].get(c, 0.0) + s
-        links[a][c] = total
-        links[c][a] = total
-    links[b] = {}
-    return a
-
-
-def _average_linkage(n: int, edges: sparse.coo_matrix, threshold: float) -> list[int]:
-    """Exact average linkage cut at ``threshold`` on a sparse graph (missing pairs = 0), by NN-chain."""
-    links = _links(n, edges)
-    size = [1] * n
-    parent = list(range(n))
-    done = [False] * n
-    for start in range(n):
-        chain = [] if done[start] or parent[start] != start else [start]
-        while chain:
-            a = chain[-1]
-            best, sim = _nearest(links, size, a)
-            if sim < threshold:  # reducibility: a's similarities can only fall from here on
-                done[a] = True
-                chain.pop()
-                continue
-            prev = chain[-2] if len(chain) > 1 else -1
-            if prev >= 0 and links[a].get(prev, 0.0) / (size[a] * size[prev]) >= sim:
-                del chain[-2:]
-                merged = _merge(links, size, parent, a, prev)
-                if not chain:
-                    chain.append(merged)
-            else:
-                chain.append(best)
-    return [_find(parent, i) for i in range(n)]
-
-
-def _find(parent: list[int], i: int) -> int:
-    """Root of ``i`` in a parent forest."""
-    while parent[i] != i:
-        i = parent[i]
-    return i
 
 
 def _time_weight(stamps: np.ndarray) -> float:
@@ -206,31 +187,31 @@ def group_headlines(
     if stamps is not None:
         edges = _discount_by_time(edges, stamps)
         threshold += weight * (_STREAM_THRESHOLD - threshold)
-    return _relabel(_average_linkage(n, edges, threshold))
+    return _relabel(average_linkage(n, edges, threshold))
 
 
 def _method_threshold(method: str, n: int) -> float:
     """Merge threshold of untimed inputs: lexical ones get a lower one when small (their IDF is less informative)."""
     if method == "embedding":
         return _EMBED_THRESHOLD
-    lexical = _THRESHOLD * float(min(1.0, math.log(n + 1) / math.log(_FULL_SIZE + 1)) ** 1.5)
-    return lexical if method == "lexical" else _MIX * lexical + (1.0 - _MIX) * _EMBED_THRESHOLD
+    small = float(min(1.0, math.log(n + 1) / math.log(_FULL_SIZE + 1)) ** 1.5)
+    if method == "lexical":
+        return _THRESHOLD * small
+    return _MIX * _MIX_THRESHOLD * small + (1.0 - _MIX) * _EMBED_THRESHOLD
 
 
 def _similarity(titles: Sequence[str], leads: Sequence[str], method: str, untimed: float) -> sparse.coo_matrix:
     """Sparse upper-triangular similarity graph by the chosen method (hubness corrected by ``untimed`` share)."""
-    lexical = None
-    if method != "embedding":
-        mat = _tfidf([_doc_terms(t, x) for t, x in zip(titles, leads, strict=True)])
-        lexical = _edges(mat, _HUB * untimed)
-        if method == "lexical":
-            return lexical
+    if method == "lexical":
+        return _edges(_lexical_similarity(titles, leads), _HUB * untimed, _HUB_K)
     from news import embeddings  # optional extra: imported only when asked for
 
     vectors = embeddings.embed([f"{t} {x}".strip() for t, x in zip(titles, leads, strict=True)])
     semantic = semantic_edges(vectors, _EMBED_HUB * untimed)
-    if lexical is None:
+    if method == "embedding":
         return semantic
+    mat = _tfidf([_doc_terms(t, x) for t, x in zip(titles, leads, strict=True)])
+    lexical = _edges(_self_similarity(mat), _MIX_HUB * untimed, _MIX_HUB_K)
     return sparse.coo_matrix(_MIX * lexical.tocsr() + (1.0 - _MIX) * semantic.tocsr())
 
 

@@ -114,14 +114,14 @@ def test_average_linkage_matches_scipy_on_a_dense_graph() -> None:
     from scipy import sparse
     from scipy.spatial.distance import squareform
 
-    from news.cluster import _average_linkage
+    from news._linkage import average_linkage
 
     rng = np.random.default_rng(7)
     points = rng.normal(size=(40, 6))
     points /= np.linalg.norm(points, axis=1, keepdims=True)
     sim = points @ points.T + 1.0  # all pairs positive, so none is missing
     edges = sparse.triu(sparse.coo_matrix(sim), k=1).tocoo()
-    ours = _average_linkage(40, edges, 1.3)
+    ours = average_linkage(40, edges, 1.3)
     tree = hierarchy.linkage(squareform(2.0 - sim, checks=False), method="average")
     theirs = hierarchy.fcluster(tree, t=0.7, criterion="distance")
     assert len(set(ours)) > 1
@@ -187,3 +187,31 @@ def test_real_embedding_model_groups_paraphrases() -> None:
 )
 def test_label_group_keeps_shared_names_and_drops_filler(titles: list[str], expected: str) -> None:
     assert label_group(titles) == expected
+
+
+def test_names_are_the_words_the_input_itself_capitalises() -> None:
+    from news.cluster import _name_stems
+    from news.nlp import stem
+
+    names = _name_stems([
+        "Talks with Kerry stall in Vienna",  # sentence case: capitals inside it are names
+        "Kerry meets Zarif again",
+        "NATO allies meet",  # an acronym
+        "The Talks Resume In Vienna Today",  # Title Case says nothing about names
+        "Vienna talks resume",
+    ])
+    assert {stem(w) for w in ("Kerry", "Vienna", "Zarif", "NATO")} <= names
+    assert not {stem(w) for w in ("talks", "resume", "meets", "allies")} & names
+
+
+def test_one_shared_rare_name_joins_a_long_opinion_headline_to_its_event() -> None:
+    titles = [
+        "Trump slams John Kerry for 'shadow diplomacy' on Iran deal",
+        "Trump castigates Kerry for 'Shadow Diplomacy' to save Iran nuclear deal",
+        "Where is the outrage over the former secretary's quiet collusion with Kerry and Tehran?",
+        "Bakery in Millbrook wins national pie contest for the third year",
+        "Millbrook pie makers celebrate another national win",
+    ]
+    labels = group_headlines(titles)
+    assert labels[0] == labels[1] == labels[2]
+    assert labels[3] == labels[4] != labels[0]
