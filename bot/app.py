@@ -37,9 +37,11 @@ logger = logging.getLogger(__name__)
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 
-def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetcher | None = None) -> Services:
-    """The use cases over the configured database."""
-    sent_log = _sent_log(settings)
+def build_services(
+    settings: Settings, *, clock: Clock = utc_now, fetcher: Fetcher | None = None, delivering: bool = False
+) -> Services:
+    """The use cases over the configured database; ``delivering`` (the bot itself) also keeps a sent log."""
+    sent_log = _sent_log(settings) if delivering else None
     return Services(
         Database(settings.database_url),
         fetcher or Fetcher(allow_private=settings.allow_private_urls),
@@ -53,14 +55,21 @@ def build_services(settings: Settings, *, clock: Clock = utc_now, fetcher: Fetch
 
 
 def _sent_log(settings: Settings) -> SentLog | None:
-    """The local record of accepted digest messages, kept per database under the state directory."""
+    """The local record of digest messages on their way, kept per database under the state directory."""
     directory = log_directory(settings.state_dir, settings.database_url)
     if directory is None:
         return None
     try:
         return SentLog(directory)
     except OSError as exc:
-        raise ConfigError(f"NEWSBOT_STATE_DIR: cannot create {directory}: {exc.strerror}") from None
+        if settings.state_dir_set:
+            raise ConfigError(f"NEWSBOT_STATE_DIR: cannot create {directory}: {exc.strerror}") from None
+        logger.warning(
+            "no sent log: cannot create %s (%s); set NEWSBOT_STATE_DIR to a writable local directory that survives "
+            "restarts, or a crash just after Telegram accepted a digest message may send it again",
+            directory, exc.strerror,
+        )
+        return None
 
 
 def build_application(settings: Settings, services: Services) -> BotApplication:

@@ -158,7 +158,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "run":
-            application = build_application(settings, build_services(settings))
+            application = build_application(settings, build_services(settings, delivering=True))
             if args.webhook:
                 run_webhook(application, settings, args.webhook, args.listen)
             else:

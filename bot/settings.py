@@ -46,6 +46,7 @@ class Settings:
     webhook_secret: str | None = None
     grouping: str = "lexical"
     state_dir: Path | None = None
+    state_dir_set: bool = False  # NEWSBOT_STATE_DIR given (else state_dir is a default, or None beside SQLite)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -70,6 +71,7 @@ class Settings:
             webhook_secret=_secret(value("WEBHOOK_SECRET") or None),
             grouping=_grouping(value("GROUPING", "lexical").lower()),
             state_dir=_state_dir(value("STATE_DIR"), env, database_url),
+            state_dir_set=bool(value("STATE_DIR")),
         )
 
     def require_token(self) -> str:
@@ -167,19 +169,18 @@ def _grouping(value: str) -> str:
 
 
 def _state_dir(value: str, env: Mapping[str, str], database_url: str) -> Path | None:
-    """NEWSBOT_STATE_DIR; unset: None for SQLite (state goes next to its file), else $XDG_STATE_HOME/newsbot or
-    ~/.local/state/newsbot."""
+    """NEWSBOT_STATE_DIR (not a file); unset: None for SQLite (state goes beside its file), else
+    $XDG_STATE_HOME/newsbot or ~/.local/state/newsbot."""
     if value:
         path = Path(value).expanduser()
-    elif database_url.startswith("sqlite"):
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"NEWSBOT_STATE_DIR must be a directory, and {path} is a file")
+        return path
+    if database_url.startswith("sqlite"):
         return None
-    elif env.get("XDG_STATE_HOME"):
-        path = Path(env["XDG_STATE_HOME"]) / "newsbot"
-    else:
-        path = Path(env.get("HOME") or Path.home()) / ".local" / "state" / "newsbot"
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"NEWSBOT_STATE_DIR must be a directory, and {path} is a file")
-    return path
+    if env.get("XDG_STATE_HOME"):
+        return Path(env["XDG_STATE_HOME"]) / "newsbot"
+    return Path(env.get("HOME") or Path.home()) / ".local" / "state" / "newsbot"
 
 
 def _log_level(value: str) -> str:

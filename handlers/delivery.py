@@ -1,8 +1,9 @@
 """Sending digests through Telegram: its errors become DeliveryError, transient ones retried with backoff.
 
-A sender also says when a message's request has left the process (its last byte handed to the kernel, which
-delivers it even if the process dies next): httpcore traces each request of the bot's HTTP client, and the trace
-calls the callback of the send waiting in that task.
+A sender also marks when a request carrying the message has left the process (its last byte handed to the socket
+transport: the kernel, which delivers it even if the process dies next, unless its buffer is full) and when
+Telegram refused that attempt. httpcore traces each request of the bot's HTTP client, and the trace calls the mark
+of the send waiting in the same task (python-telegram-bot, its rate limiter and httpx all run in the caller's task).
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from news.errors import DeliveryError
-from services.digests import DeliveryReport, Sender
+from services.digests import DeliveryReport, Mark, Sender
 
 logger = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 _GONE = ("chat not found", "bot was kicked", "chat_write_forbidden", "need administrator rights", "have no rights")
-_WRITTEN: ContextVar[Callable[[], None] | None] = ContextVar("newsbot_request_written", default=None)
+_MARK: ContextVar[Mark | None] = ContextVar("newsbot_delivery_mark", default=None)
 
 
 def traced_request(connection_pool_size: int = 256) -> HTTPXRequest:
@@ -34,53 +35,76 @@ def traced_request(connection_pool_size: int = 256) -> HTTPXRequest:
 
 
 async def _trace_request(request: httpx.Request) -> None:
+    """httpx request hook: ask httpcore to trace this request."""
     request.extensions["trace"] = _trace
 
 
 async def _trace(event: str, info: dict[str, Any]) -> None:
-    """httpcore's trace: once the request body is written, call the callback of the send in this task, if any."""
-    if event.endswith(".send_request_body.complete") and (written := _WRITTEN.get()) is not None:
-        written()
+    """httpcore's trace: mark the send in this task when its request body is out, and when an answer refuses it."""
+    if (mark := _MARK.get()) is None:
+        return
+    if event.endswith(".send_request_body.complete"):
+        mark(True)
+    elif event.endswith(".receive_response_headers.complete") and _status(event, info) not in (None, 200):
+        mark(False)
+
+
+def _status(event: str, info: dict[str, Any]) -> int | None:
+    """The HTTP status in a response-headers trace: (version, status, ...) on HTTP/1.1, (status, headers) on 2."""
+    value = info.get("return_value")
+    if not isinstance(value, tuple) or len(value) < 2:
+        return None
+    status = value[1] if event.startswith("http11.") else value[0]
+    return status if isinstance(status, int) else None
 
 
 def telegram_sender(bot: Bot, *, retries: int = 3, backoff: float = 1.0, sleep: Sleep = asyncio.sleep) -> Sender:
     """A Sender posting one HTML message; 5xx and network errors are retried after 1, 2, 4... seconds.
 
-    ``written`` is called when the accepted attempt's request left the process (with a bot whose request is
-    traced_request()), or at the latest when Telegram accepted it."""
+    With a bot whose request is traced_request(), each attempt is marked as its request leaves and when Telegram
+    refuses it; otherwise the message is marked when Telegram accepted it."""
 
-    async def send(chat_id: int, text: str, written: Callable[[], None]) -> None:
-        calls: list[bool] = []
+    async def send(chat_id: int, text: str, mark: Mark) -> None:
+        out = [False]
 
-        def once() -> None:
-            if not calls:
-                calls.append(True)
-                written()
+        def note(sent: bool) -> None:
+            if sent != out[0]:
+                out[0] = sent
+                mark(sent)
 
-        for attempt in range(retries + 1):
-            token = _WRITTEN.set(once)
-            try:
-                await bot.send_message(chat_id, text)
-                once()
-                return
-            except Forbidden as exc:
-                raise DeliveryError(f"not allowed to post: {exc.message}", permanent=True) from exc
-            except ChatMigrated as exc:
-                raise DeliveryError(f"chat moved to {exc.new_chat_id}", migrated_to=exc.new_chat_id) from exc
-            except RetryAfter as exc:
-                raise DeliveryError(f"flood control persisted: {exc.message}") from exc
-            except BadRequest as exc:
-                gone = any(marker in exc.message.lower() for marker in _GONE)
-                raise DeliveryError(f"rejected: {exc.message}", permanent=gone) from exc
-            except NetworkError as exc:
-                if attempt == retries:
-                    raise DeliveryError(f"network error: {exc.message}") from exc
-                logger.info("send to %s failed (%s); retry %d of %d", chat_id, exc.message, attempt + 1, retries)
-                await sleep(backoff * 2**attempt)
-            finally:
-                _WRITTEN.reset(token)
+        token = _MARK.set(note)
+        try:
+            await _attempts(bot, chat_id, text, note, retries, backoff, sleep)
+        finally:
+            _MARK.reset(token)
 
     return send
+
+
+async def _attempts(
+    bot: Bot, chat_id: int, text: str, note: Mark, retries: int, backoff: float, sleep: Sleep
+) -> None:
+    """Send until Telegram accepts, refuses for good, or the retries run out."""
+    for attempt in range(retries + 1):
+        try:
+            await bot.send_message(chat_id, text)
+            note(True)
+            return
+        except Forbidden as exc:
+            raise DeliveryError(f"not allowed to post: {exc.message}", permanent=True) from exc
+        except ChatMigrated as exc:
+            raise DeliveryError(f"chat moved to {exc.new_chat_id}", migrated_to=exc.new_chat_id) from exc
+        except RetryAfter as exc:
+            raise DeliveryError(f"flood control persisted: {exc.message}") from exc
+        except BadRequest as exc:
+            gone = any(marker in exc.message.lower() for marker in _GONE)
+            raise DeliveryError(f"rejected: {exc.message}", permanent=gone) from exc
+        except NetworkError as exc:
+            note(False)  # no answer, or a 5xx: the next attempt sends it again
+            if attempt == retries:
+                raise DeliveryError(f"network error: {exc.message}") from exc
+            logger.info("send to %s failed (%s); retry %d of %d", chat_id, exc.message, attempt + 1, retries)
+            await sleep(backoff * 2**attempt)
 
 
 async def tell_admins(bot: Bot, admins: frozenset[int], report: DeliveryReport) -> None:

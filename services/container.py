@@ -38,7 +38,6 @@ class Services:
         self.briefs = BriefService(db, clock, grouping)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
         self.digests = DigestService(db, clock, self.briefs, delivery, sent_log)
-        self.sent_log = sent_log
         self.stats = StatsService(db, clock)
 
     def is_admin(self, user_id: int | None) -> bool:
@@ -53,5 +52,5 @@ class Services:
         """Release the HTTP client and database connections."""
         await self.fetcher.close()
         await self.db.dispose()
-        if self.sent_log is not None:
-            self.sent_log.close()
+        if self.digests.sent_log is not None:
+            self.digests.sent_log.close()

@@ -6,9 +6,10 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from news.errors import DeliveryError
 from news.messages import split_message
@@ -22,9 +23,11 @@ from storage.db import Database
 from storage.sent_log import Sent, SentLog
 
 logger = logging.getLogger(__name__)
-# send(chat_id, text, written): post one message, calling written() once its request has left the process (or
-# at the latest once Telegram accepted it); raise DeliveryError when it was not delivered.
-Sender = Callable[[int, str, Callable[[], None]], Awaitable[None]]
+# send(chat_id, text, mark): post one message; call mark(True) when a request carrying it has left the process (at
+# the latest when Telegram accepted it) and mark(False) when Telegram refused that attempt; raise DeliveryError
+# when the message was not delivered.
+Mark = Callable[[bool], None]
+Sender = Callable[[int, str, Mark], Awaitable[None]]
 EMPTY_DIGEST = "No new stories today."
 
 
@@ -55,8 +58,20 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def _ignore() -> None:
-    """A written() callback for a service without a sent log."""
+def _ignore(sent: bool) -> None:
+    """The mark of a service without a sent log."""
+
+
+async def _together(*coroutines: Coroutine[Any, Any, None]) -> None:
+    """Run the coroutines as tasks until all finish; when one fails (or this is cancelled), cancel the others and
+    wait for them, so nothing of a run outlives it."""
+    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class DigestService:
@@ -101,38 +116,36 @@ class DigestService:
         queue: asyncio.Queue[deliveries.Claim | None] = asyncio.Queue(maxsize=self.policy.batch)
 
         async def claim_all() -> None:
-            try:
-                while claims := await self._claim_batch(report):
-                    for claim in claims:
-                        await queue.put(claim)
-            finally:
-                for _ in range(self.policy.batch):
-                    await queue.put(None)
+            while claims := await self._claim_batch(report):
+                for claim in claims:
+                    await queue.put(claim)
+            for _ in range(self.policy.batch):
+                await queue.put(None)
 
         async def deliver_all() -> None:
             while (claim := await queue.get()) is not None:
                 await self._deliver(claim, send, rendered, report)
 
-        await self._replay_sent_log()
+        await self._replay(own=True)
         heartbeat = asyncio.create_task(self._heartbeat())
         try:
-            await asyncio.gather(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
+            await _together(claim_all(), *(deliver_all() for _ in range(self.policy.batch)))
         finally:
             heartbeat.cancel()
         if self.sent_log is not None:
             self.sent_log.clear()  # every commit went through
         return report
 
-    async def _replay_sent_log(self) -> None:
-        """Mark sent what Telegram accepted but no commit recorded (a process died, or a commit failed)."""
+    async def _replay(self, *, own: bool) -> None:
+        """Mark sent what left the process but no commit recorded: the logs of processes that died, and with
+        ``own`` this process's (a commit failed, or a send was cancelled on its way)."""
         if self.sent_log is None:
             return
-        replay = self.sent_log.collect()
-        if replay.records:
-            async with self.db.transaction() as session:
-                await deliveries.apply_sent(session, replay.records, self.clock())
-            logger.info("sent log: %d accepted messages replayed into the database", len(replay.records))
-        self.sent_log.done(replay)
+        with self.sent_log.replaying(own=own) as records:
+            if records:
+                async with self.db.transaction() as session:
+                    await deliveries.apply_sent(session, records, self.clock())
+                logger.info("sent log: %d messages that had left checked against the database", len(records))
 
     async def _heartbeat(self) -> None:
         """Renew this worker's claims every third of a lease, so no other worker takes them while queued."""
@@ -142,6 +155,7 @@ class DigestService:
                 await deliveries.renew(session, self.worker, self.clock())
 
     async def _claim_batch(self, report: DeliveryReport) -> list[deliveries.Claim]:
+        await self._replay(own=False)  # a worker that died meanwhile: its log first, then its claims
         now, policy = self.clock(), self.policy
         async with self.db.transaction() as session:
             claims = await deliveries.reclaim_stale(
@@ -206,23 +220,24 @@ class DigestService:
             return exc.migrated_to
 
     async def _post(self, part: Sent, text: str, send: Sender) -> None:
-        """Send one message; its sent-log line is written as soon as its request has left the process, and
-        revoked when the send fails, so only a process that dies with the request on its way counts it sent."""
+        """Send one message. Its sent-log line is written the moment a request carrying it leaves the process, and
+        revoked when Telegram refuses that attempt or the send fails, so only a process that dies while a request
+        is on its way counts the message sent."""
         log = self.sent_log
         if log is None:
             await send(part.chat_id, text, _ignore)
             return
-        written: list[Sent] = []
+        out = [False]
 
-        def record() -> None:
-            log.record(part)
-            written.append(part)
+        def mark(sent: bool) -> None:
+            log.record(replace(part, sent=sent))
+            out[0] = sent
 
         try:
-            await send(part.chat_id, text, record)
+            await send(part.chat_id, text, mark)
         except Exception:  # a failed send; cancellation, like a crash, leaves the line standing
-            if written:
-                log.record(replace(part, sent=False))
+            if out[0]:
+                mark(False)
             raise
 
     async def _failed(self, claim: deliveries.Claim, chat_id: int, exc: DeliveryError, report: DeliveryReport) -> None:

@@ -12,11 +12,13 @@ Files are kept per database, in a directory of their own, so replay never touche
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
 _SUFFIX = ".log"
+_STARTING = ".new"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,7 @@ class Sent:
     def parse(cls, line: str) -> Sent | None:
         """A record from a log line; None for a line that is not one (a torn write, say)."""
         fields = line.split()
-        if len(fields) != 5 or fields[0] not in "+-":
+        if len(fields) != 5 or fields[0] not in ("+", "-"):
             return None
         try:
             sent = cls(int(fields[1]), date.fromisoformat(fields[2]), int(fields[3]), int(fields[4]), fields[0] == "+")
@@ -58,14 +61,6 @@ class Sent:
     def key(self) -> tuple[int, date, int]:
         """Which message of which digest the record is about."""
         return self.chat_id, self.day, self.parts
-
-
-@dataclass(slots=True)
-class Replay:
-    """Records read from the logs that need replaying, and the dead writers' files they came from."""
-
-    records: list[Sent]
-    orphans: list[tuple[Path, int]]
 
 
 def log_directory(state_dir: Path | None, database_url: str) -> Path | None:
@@ -95,48 +90,61 @@ class SentLog:
         self.directory = directory
         self.path = directory / f"{os.getpid()}-{secrets.token_hex(4)}{_SUFFIX}"
         self._fd = -1
+        self._failing = False
 
     def record(self, sent: Sent) -> None:
-        """Append one accepted message: a single unbuffered write, no await in between. A failing disk is logged
-        and ignored: the commit that follows still records the message."""
+        """Append one record: a single unbuffered write, no await in between. A failing disk is logged (once) and
+        otherwise ignored: the commit that follows still records the message."""
+        line = sent.line()
         try:
             if self._fd < 0:
                 self._fd = self._open()
-            os.write(self._fd, sent.line())
+            if os.write(self._fd, line) < len(line):
+                os.write(self._fd, b"\n")  # end the torn line, so the next record stands on its own
+                raise OSError(f"short write of {line!r}")
         except OSError as exc:
-            logger.warning("sent log %s: %s; relying on the database alone", self.path, exc)
+            if not self._failing:
+                logger.warning("sent log %s: %s; relying on the database alone", self.path, exc)
+            self._failing = True
+        else:
+            self._failing = False
 
     def _open(self) -> int:
-        starting = self.path.with_suffix(".new")  # locked before it gets the name replay looks for
+        starting = self.path.with_suffix(_STARTING)  # locked before it gets the name replay looks for
         fd = os.open(starting, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         starting.rename(self.path)
         return fd
 
-    def collect(self) -> Replay:
-        """What needs replaying: this process's records, and those of every log whose writer is gone."""
-        records = _read(self.path) if self._fd >= 0 else []
+    @contextlib.contextmanager
+    def replaying(self, *, own: bool) -> Iterator[list[Sent]]:
+        """The records to replay: the logs of writers that are gone, and with ``own`` this process's log (no send
+        of it may be under way). When the block succeeds they are deleted (ours emptied); when it fails, kept."""
+        records = _read(self.path) if own and self._fd >= 0 else []
         orphans: list[tuple[Path, int]] = []
-        for path in sorted(self.directory.glob(f"*{_SUFFIX}")):
-            if path == self.path:
-                continue
-            fd = _lock_if_free(path)
-            if fd is not None:
-                records += _read(path)
-                orphans.append((path, fd))
-        return Replay(_standing(records), orphans)
+        try:
+            for path in sorted(self.directory.glob("*.*")):
+                if path == self.path or path.suffix not in (_SUFFIX, _STARTING):
+                    continue
+                fd = _lock_if_free(path)
+                if fd is not None:
+                    records += _read(path)
+                    orphans.append((path, fd))
+            if orphans:
+                logger.info("sent log: replaying %s, left by stopped processes", ", ".join(p.name for p, _ in orphans))
+            yield _standing(records)
+            if own:
+                self.clear()
+            for path, _ in orphans:
+                path.unlink(missing_ok=True)
+        finally:
+            for _, fd in orphans:
+                os.close(fd)
 
     def clear(self) -> None:
         """Empty this process's log: the database has everything in it."""
         if self._fd >= 0:
             os.ftruncate(self._fd, 0)
-
-    def done(self, replay: Replay) -> None:
-        """The records are in the database: empty this process's log and delete the dead writers' logs."""
-        self.clear()
-        for path, fd in replay.orphans:
-            path.unlink(missing_ok=True)
-            os.close(fd)
 
     def close(self) -> None:
         """Release the file and its lock; an empty log is deleted, one with records is left for replay."""
@@ -149,10 +157,11 @@ class SentLog:
 
 
 def _lock_if_free(path: Path) -> int | None:
-    """An open, exclusively locked descriptor of a log nobody holds; None when its writer still lives."""
+    """An open, exclusively locked descriptor of a log nobody holds; None when its writer still lives (or it is
+    gone: another process replayed and deleted it meanwhile)."""
     try:
         fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:  # another process replayed and deleted it meanwhile
+    except FileNotFoundError:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -367,4 +368,24 @@ def test_a_state_directory_that_cannot_be_made_is_a_config_error(tmp_path: Path)
     (tmp_path / "file").write_text("")
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", state_dir=tmp_path / "file" / "state")
     with pytest.raises(ConfigError, match="NEWSBOT_STATE_DIR: cannot create"):
-        build_services(settings)
+        build_services(replace(settings, state_dir_set=True), delivering=True)
+
+
+async def test_an_unusable_default_state_directory_only_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "file").write_text("")
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", state_dir=tmp_path / "file" / "state")
+    services = build_services(settings, delivering=True)
+    assert services.digests.sent_log is None and "no sent log: cannot create" in caplog.text
+    await services.close()
+
+
+async def test_only_the_bot_itself_keeps_a_sent_log(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    quiet = build_services(settings)
+    delivering = build_services(settings, delivering=True)
+    assert quiet.digests.sent_log is None
+    assert delivering.digests.sent_log is not None and delivering.digests.sent_log.directory == tmp_path / "x.db.sent"
+    await quiet.close()
+    await delivering.close()

@@ -39,11 +39,11 @@ class FakeBot:
 )
 async def test_errors_map_to_decisions(error: Exception, permanent: bool, migrated_to: int | None) -> None:
     send = telegram_sender(FakeBot(error))  # type: ignore[arg-type]
-    written: list[bool] = []
+    marks: list[bool] = []
     with pytest.raises(DeliveryError) as caught:
-        await send(5, "hello", lambda: written.append(True))
+        await send(5, "hello", marks.append)
     assert caught.value.permanent is permanent and caught.value.migrated_to == migrated_to
-    assert written == [], "without a traced request, written() waits for Telegram's acceptance"
+    assert marks == [], "without a traced request, the mark waits for Telegram's acceptance"
 
 
 async def test_network_errors_are_retried_with_exponential_backoff() -> None:
@@ -53,50 +53,96 @@ async def test_network_errors_are_retried_with_exponential_backoff() -> None:
         waits.append(seconds)
 
     bot = FakeBot(NetworkError("Bad Gateway"), TimedOut())
-    written: list[bool] = []
-    await telegram_sender(bot, sleep=sleep)(5, "hello", lambda: written.append(True))  # type: ignore[arg-type]
-    assert bot.sent == [(5, "hello")] and waits == [1.0, 2.0] and written == [True]
+    marks: list[bool] = []
+    await telegram_sender(bot, sleep=sleep)(5, "hello", marks.append)  # type: ignore[arg-type]
+    assert bot.sent == [(5, "hello")] and waits == [1.0, 2.0] and marks == [True]
     bot = FakeBot(*(NetworkError("Bad Gateway") for _ in range(4)))
     with pytest.raises(DeliveryError, match="network error"):
-        await telegram_sender(bot, sleep=sleep)(5, "hello", lambda: None)  # type: ignore[arg-type]
+        await telegram_sender(bot, sleep=sleep)(5, "hello", lambda sent: None)  # type: ignore[arg-type]
     assert waits[2:] == [1.0, 2.0, 4.0]
 
 
-async def test_written_is_called_when_the_request_has_left_before_telegram_answers() -> None:
-    received, answer = asyncio.Event(), asyncio.Event()
+class ScriptedApi:
+    """A Bot API on loopback answering sendMessage with the queued HTTP statuses (200 once they run out), each
+    answer held back until the test releases it."""
 
-    async def api(request: web.Request) -> web.Response:
+    def __init__(self, *statuses: int) -> None:
+        self.statuses = list(statuses)
+        self.received = asyncio.Event()
+        self.answer = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> Bot:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._api)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.bot = Bot("123456:TEST-token", base_url=f"http://127.0.0.1:{port}/bot", request=traced_request(4))
+        await self.bot.initialize()
+        return self.bot
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.answer.set()
+        await self.bot.shutdown()
+        assert self.runner is not None
+        await self.runner.cleanup()
+
+    async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["method"] == "getMe":
             return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "t",
                                                              "username": "t_bot"}})
         await request.post()
-        received.set()
-        await answer.wait()
+        self.received.set()
+        await self.answer.wait()
+        status = self.statuses.pop(0) if self.statuses else 200
+        if status != 200:
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"Error {status}"}
+            if status == 429:
+                body["parameters"] = {"retry_after": 1}
+            return web.json_response(body, status=status)
         return web.json_response({"ok": True, "result": {"message_id": 1, "date": 0, "text": "hello",
                                                          "chat": {"id": 5, "type": "private"}}})
 
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", api)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    bot = Bot("123456:TEST-token", base_url=f"http://127.0.0.1:{port}/bot", request=traced_request(4))
-    written: list[bool] = []
-    try:
-        await bot.initialize()
-        sending = asyncio.create_task(telegram_sender(bot)(5, "hello", lambda: written.append(answer.is_set())))
-        await asyncio.wait_for(received.wait(), 5)
+
+async def test_the_mark_comes_when_the_request_has_left_before_telegram_answers() -> None:
+    api = ScriptedApi()
+    marks: list[tuple[bool, bool]] = []
+    async with api as bot:
+        send = telegram_sender(bot)
+        sending = asyncio.create_task(send(5, "hello", lambda sent: marks.append((sent, api.answer.is_set()))))
+        await asyncio.wait_for(api.received.wait(), 5)
         for _ in range(100):
-            if written:
+            if marks:
                 break
             await asyncio.sleep(0.01)
-        assert written == [False], "written() came before Telegram's answer"
-        answer.set()
+        assert marks == [(True, False)], "marked before Telegram's answer"
+        api.answer.set()
         await asyncio.wait_for(sending, 5)
-        assert written == [False]
-    finally:
-        answer.set()
-        await bot.shutdown()
-        await runner.cleanup()
+    assert marks == [(True, False)]
+
+
+@pytest.mark.parametrize(("status", "raised"), [(429, "flood control"), (403, "not allowed"), (400, "rejected")])
+async def test_a_refusal_takes_the_mark_back(status: int, raised: str) -> None:
+    api = ScriptedApi(status)
+    api.answer.set()
+    marks: list[bool] = []
+    async with api as bot:
+        with pytest.raises(DeliveryError, match=raised):
+            await telegram_sender(bot)(5, "hello", marks.append)
+    assert marks == [True, False]
+
+
+async def test_a_retried_5xx_is_taken_back_then_marked_again() -> None:
+    api = ScriptedApi(502)
+    api.answer.set()
+    marks: list[bool] = []
+
+    async def no_wait(seconds: float) -> None:
+        """The backoff, without the wait."""
+
+    async with api as bot:
+        await telegram_sender(bot, sleep=no_wait)(5, "hello", marks.append)
+    assert marks == [True, False, True]

@@ -22,10 +22,10 @@ class Outbox:
         self.messages: list[tuple[int, str]] = []
         self.failing: dict[int, DeliveryError] = {}
 
-    async def __call__(self, chat_id: int, text: str, written: Callable[[], None]) -> None:
+    async def __call__(self, chat_id: int, text: str, mark: Callable[[bool], None]) -> None:
         if chat_id in self.failing:
             raise self.failing[chat_id]
-        written()
+        mark(True)
         self.messages.append((chat_id, text))
 
     @property
@@ -118,7 +118,7 @@ async def test_crash_after_claim_is_resent_after_the_lease_once(services: Servic
     await services.subscriptions.subscribe(12, ["18:01", "UTC"])
     clock.advance(minutes=1)
 
-    async def dying(chat_id: int, text: str, written: Callable[[], None]) -> None:
+    async def dying(chat_id: int, text: str, mark: Callable[[bool], None]) -> None:
         raise Crash
 
     with pytest.raises(Crash):
@@ -139,7 +139,7 @@ async def test_a_half_sent_digest_resumes_at_its_next_message(services: Services
     clock.advance(minutes=1)
     seen: list[str] = []
 
-    async def dies_on_third(chat_id: int, text: str, written: Callable[[], None]) -> None:
+    async def dies_on_third(chat_id: int, text: str, mark: Callable[[bool], None]) -> None:
         if text == "part 3":
             raise Crash
         seen.append(text)
