@@ -35,7 +35,7 @@ async def running(api: FakeBotApi, tmp_path: Path, clock: FakeClock) -> AsyncIte
         token="123456:TEST-token_abc", database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         admins=frozenset({ADMIN}), api_url=api.base_url, allow_private_urls=True, tick_seconds=0.1,
     )
-    services = build_services(settings, clock=clock)
+    services = build_services(settings, clock=clock, delivering=True)
     await services.start()
     await services.sources.ingest(str(SEEDS / "sample-document.txt"))
     await services.sources.ingest(str(SEEDS / "feeds" / "europe-desk.atom"))
@@ -105,7 +105,9 @@ async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
     assert "Removed source #1" in await ask(api, "/removesource 1", user=ADMIN)
 
 
-async def test_subscription_digest_arrives_at_its_minute_once(running: FakeBotApi, clock: FakeClock) -> None:
+async def test_subscription_digest_arrives_at_its_minute_once(
+    running: FakeBotApi, clock: FakeClock, tmp_path: Path
+) -> None:
     api = running
     bad = await ask(api, "/subscribe 25:99")
     assert "not a time of day" in bad and "Usage: /subscribe" in bad
@@ -123,6 +125,8 @@ async def test_subscription_digest_arrives_at_its_minute_once(running: FakeBotAp
     await _ticks(api)
     delivered = api.texts(GROUP)[count:]
     assert len(delivered) == 1 and delivered[0].startswith("<b>Daily digest")
+    logs = list((tmp_path / "bot.db.sent").glob("*.log"))
+    assert len(logs) == 1 and logs[0].stat().st_size == 0, "the sent log was written, then emptied after the commit"
     assert "Unsubscribed" in await ask(api, "/unsubscribe", chat=GROUP)
 
 
