@@ -165,14 +165,18 @@ class Result:
     peak_mib: float
 
 
-def score(name: str, server: FloodApi, people: Population, parts: int, peak_kib: int) -> Result:
-    """Compare what the server accepted with what every reachable chat should have received once."""
+def score(name: str, server: FloodApi, people: Population, parts: int, peak_kib: int, killed: float) -> Result:
+    """Compare what the server accepted with what every reachable chat should have received once.
+
+    The sustained rate counts the gaps between messages while sending: not idle gaps (a lease wait), nor the one
+    spanning a SIGKILL (the restart)."""
     final = {people.migrations.get(chat, chat) for chat in people.chats if chat not in people.blocked}
     counts = server.ledger.accepted
     unique_ok = sum(1 for chat, _ in counts if chat in final)
     times = sorted(server.ledger.times)
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    active = sum(gap for gap in gaps if gap < IDLE_GAP) or 1e-9
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)
+            if later - earlier < IDLE_GAP and not earlier <= killed < later]
+    active = sum(gaps) or 1e-9
     return Result(
         name=name,
         accepted=sum(counts.values()),
@@ -235,7 +239,7 @@ async def _run_variant(name: str, url: str, people: Population, args: argparse.N
         if len(moments) > 1 and name.endswith("-kill"):
             offsets = ", ".join(f"{(moment - killed) * 1000:+.1f} ms" for moment in moments)
             print(f"  {name}: chat {chat} received its digest twice, at {offsets} from the SIGKILL", flush=True)
-    return score(name, server, people, parts, max(peaks))
+    return score(name, server, people, parts, max(peaks), killed)
 
 
 async def create_pg_database() -> tuple[str, str]:
