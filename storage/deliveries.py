@@ -143,7 +143,7 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 
 
 async def apply_sent(session: AsyncSession, records: Sequence[Sent], now: datetime) -> None:
-    """Bring claimed digests up to what a sent log says Telegram accepted (one executemany for them all)."""
+    """Bring claimed digests up to the messages a sent log says had left the process (one executemany for all)."""
     table = cast(Table, DeliveryRow.__table__)  # Core: executemany with criteria per row
     statement = (
         update(table)

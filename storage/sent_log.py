@@ -2,11 +2,12 @@
 
 Between a message's request leaving the process and the commit that marks the message sent lie a few
 milliseconds; a process killed then would send the message again after a restart. So each process appends a line
-for each message the moment its request has left (one write() to the page cache, which outlives the process though
-not the machine), and a revoking line if the send then fails; it holds an exclusive lock on its file while it
-lives. Before claiming digests, a process replays into the database its own file (whose commits may have failed)
-and every file whose lock is free (their writers are gone), then empties them. A process that dies with a request
-on its way thus counts that message sent: Telegram gets the request, and refusing it is rare.
+for a message the moment a request carrying it has left (one write() to the page cache, which outlives the process
+though not the machine), and a revoking line when Telegram refuses that attempt or the send fails; it holds an
+exclusive lock on its file while it lives. Before claiming digests, a process replays into the database its own
+file (whose commits may have failed) and every file whose lock is free (their writers are gone), then empties them.
+A process that dies with a request on its way thus counts that message sent: the request is out, and Telegram
+refusing it at that very moment is the one case that loses a digest.
 Files are kept per database, in a directory of their own, so replay never touches another bot's data.
 """
 
