@@ -219,7 +219,8 @@ def label_group(titles: Sequence[str]) -> str:
     """Return a short label (1-3 words): the names and terms most shared by a group's headlines.
 
     Only terms found in at least two headlines count; names (capitalised inside a sentence-case headline, or
-    acronyms) come before other words; the chosen words keep the order of their first appearance."""
+    acronyms) come first, and other words are left out beside two names; each kind keeps its order in the group's
+    best headline, else that of its first appearance."""
     counts: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
     names: set[str] = set()
@@ -239,7 +240,10 @@ def label_group(titles: Sequence[str]) -> str:
                 seen.add(key)
     shared = [key for key in counts if counts[key] >= 2]
     ranked = sorted(shared, key=lambda k: (k not in names, -counts[k], -_capitalised(surface[k])))[:3]
-    ranked.sort(key=lambda k: _first_index(titles, k))
+    if sum(key in names for key in ranked) >= 2:  # two names say it; a shared verb or noun beside them reads oddly
+        ranked = [key for key in ranked if key in names]
+    order = [stem(w) for w in words(best_headline(titles))] + [stem(w) for t in titles for w in words(t)]
+    ranked.sort(key=lambda k: (k not in names, order.index(k)))
     return " ".join(surface[k].most_common(1)[0][0] for k in ranked)
 
 
@@ -252,12 +256,6 @@ _FILLER = frozenset(
 def _capitalised(forms: Counter[str]) -> int:
     """How many occurrences of a term were written with a capital letter."""
     return sum(c for w, c in forms.items() if w[:1].isupper())
-
-
-def _first_index(titles: Sequence[str], key: str) -> int:
-    """Position of the first occurrence of a stem across the titles."""
-    flat = [stem(w) for t in titles for w in words(t)]
-    return flat.index(key) if key in flat else len(flat)
 
 
 def best_headline(titles: Sequence[str]) -> str:

@@ -183,6 +183,10 @@ def test_real_embedding_model_groups_paraphrases() -> None:
         (["Iran Warns of Possible Strike Amid Protests", "Iran warns of harsh response amid protests"],
          "Iran Protests"),
         (["One headline alone", "Nothing in common here"], ""),
+        (["Kazakhstan agrees to sit on proposed international \"Board of Peace\"",
+          "Administration proposes $1 billion fee for seats on new peace board",
+          "Kazakh President Tokayev Accepts Invitation to Join Trump-Proposed \u201cBoard of Peace\u201d",
+          "Trump Administration Proposes $1 Billion Fee for New Global Peace Board"], "Peace Board"),
     ],
 )
 def test_label_group_keeps_shared_names_and_drops_filler(titles: list[str], expected: str) -> None:
