@@ -12,6 +12,10 @@ __all__ = ["strip_dateline", "variants"]
 _END = r"(?=[.!?][\"”]?$)"  # the sentence's final punctuation
 _AGENCY = re.compile(r"^(?:[A-Z][A-Z.,'/ ]*\s*)?\([A-Za-z. ]{2,12}\)\s*(?:[—–]+|-+)?\s*(?=[A-Z0-9\"“])")
 _PLACE = re.compile(r"^[A-Z][A-Z.,'/ ]+?\s*(?:[—–]+|--|\s-\s)\s*(?=[A-Z0-9\"“])")
+_CREDIT = re.compile(  # "Republished from World Wire: ", "Syndicated by Reuters: "
+    r"^(?:(?:Syndicated|Republished|Reprinted|Reposted|Cross-?posted|Originally published)\s+(?:from|by|on|in|via)"
+    r"|Via)\s+(?:the\s+)?[A-Z][^:.!?]{0,59}:\s*(?=[A-Z0-9\"“])"
+)
 _PAREN = re.compile(r"\s*\([^()]{1,80}\)")
 _ATTR_TAIL = re.compile(
     r",\s+(?:according to [^,;]{3,120}|(?:[A-Z][\w.'’-]*\s){1,5}?(?:said|says|reported|told [^,;]{1,60})"
@@ -34,8 +38,9 @@ _MIN_WORDS = 6  # a compressed sentence must keep at least this many words
 
 
 def strip_dateline(sentence: str) -> str:
-    """Drop a leading dateline such as 'WASHINGTON (AP) — ', '(CNN) - ' or 'DENVER — '."""
-    return _PLACE.sub("", _AGENCY.sub("", sentence, count=1), count=1)
+    """Drop a leading dateline such as 'WASHINGTON (AP) — ', '(CNN) - ' or 'DENVER — ', or a credit line such as
+    'Republished from World Wire: '."""
+    return _PLACE.sub("", _AGENCY.sub("", _CREDIT.sub("", sentence, count=1), count=1), count=1)
 
 
 def _capitalize(sentence: str) -> str:

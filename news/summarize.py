@@ -45,13 +45,13 @@ def _degree_centrality(tokens: Sequence[list[str]]) -> list[float]:
 
 
 def summarize(text: str, max_sentences: int = 3) -> list[str]:
-    """Return up to ``max_sentences`` key sentences of one story, in their original order."""
+    """Return up to ``max_sentences`` key sentences of one story, in their original order (datelines dropped)."""
     sentences = split_sentences(text)
-    if len(sentences) <= max_sentences:
-        return sentences
-    scores = _degree_centrality([terms(s) for s in sentences])
-    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    return [sentences[i] for i in sorted(ranked[:max_sentences])]
+    if len(sentences) > max_sentences:
+        scores = _degree_centrality([terms(s) for s in sentences])
+        ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+        sentences = [sentences[i] for i in sorted(ranked[:max_sentences])]
+    return [strip_dateline(s) for s in sentences]
 
 
 def _tokens(sentence: str) -> list[str]:

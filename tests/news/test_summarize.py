@@ -104,6 +104,11 @@ def test_summarize_group_drops_datelines() -> None:
         ("DENVER — The Zorvian senate passed the bill.", "The Zorvian senate passed the bill."),
         ("COVID-19 cases rose again in Zorvia.", "COVID-19 cases rose again in Zorvia."),
         ("A US-led team met in Zorvia.", "A US-led team met in Zorvia."),
+        ("Republished from World Wire: Strikes cut power in Zorvia.", "Strikes cut power in Zorvia."),
+        ("Syndicated by Zorvia Press: The senate passed the bill.", "The senate passed the bill."),
+        ("Via Reuters: The senate passed the bill.", "The senate passed the bill."),
+        ("Republished figures: 3 of 4 rose.", "Republished figures: 3 of 4 rose."),
+        ("Reprinted books sold well: 3 of 4 rose.", "Reprinted books sold well: 3 of 4 rose."),
     ],
 )
 def test_strip_dateline(sentence: str, expected: str) -> None:
