@@ -43,6 +43,9 @@ def test_sample_document_groups_related_headlines() -> None:
     peace = next(group for group in groups if any("Peace" in title for title in group))
     assert len(peace) == 2 and all("Peace" in title for title in peace)
     assert not any("Memory Chip" in title for title in greenland)
+    assert max(len(group) for group in groups) == len(greenland)  # no larger group of loosely related stories
+    kherson = next(group for group in groups if any("Kherson" in title for title in group))
+    assert not any("Kyiv" in title or "Syria" in title for title in kherson)  # its long body ties it to nothing
 
 
 def test_feeds_and_document_together_keep_events_apart() -> None:
