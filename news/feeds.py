@@ -32,7 +32,17 @@ def parse_document(data: bytes, *, name: str = "", content_type: str | None = No
         return parse_json_feed(data)
     if head == b"<":
         return parse_xml_feed(data, content_type=content_type)
-    return parse_plain_text(decode_text(data), name=name)
+    text = decode_text(data)
+    if _looks_binary(text):
+        raise FeedError("not a feed or a text document (it looks like binary data)")
+    return parse_plain_text(text, name=name)
+
+
+def _looks_binary(text: str) -> bool:
+    """Tell whether decoded bytes hold control characters or undecodable bytes no text document has."""
+    sample = text[:4096]
+    odd = sum(1 for char in sample if (char < " " and char not in "\t\n\r\f\v") or char == "\ufffd")
+    return odd > max(2, len(sample) // 100)
 
 
 def _strip_bom(data: bytes) -> bytes:

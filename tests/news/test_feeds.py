@@ -333,6 +333,19 @@ def test_plain_text_encodings(data: bytes) -> None:
     assert [(e.title, e.text) for e in feed.entries] == [("Café crème", "Café crème. Déjà vu encore.")]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(bytes(range(256)) * 12, id="every-byte"),
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), id="png"),
+        pytest.param(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(40, 200)), id="zip"),
+    ],
+)
+def test_binary_data_is_not_taken_for_a_text_document(data: bytes) -> None:
+    with pytest.raises(FeedError, match="binary"):
+        parse_document(data)
+
+
 def test_plain_text_utf16_is_read_as_text() -> None:
     feed = parse_document("Café crème. Déjà vu encore.".encode("utf-16"))
     assert [e.title for e in feed.entries] == ["Café crème"]
