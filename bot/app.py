@@ -24,6 +24,7 @@ from bot.settings import ConfigError, Settings, webhook_secret
 from handlers import admin, commands, errors, jobs, paging, sources
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.delivery import traced_request
+from handlers.ordering import ChatOrderedProcessor
 from handlers.ratelimit import FloodLimiter
 from handlers.texts import ADMIN_COMMANDS, USER_COMMANDS
 from services.clock import Clock, utc_now
@@ -34,6 +35,9 @@ from storage.db import Database
 from storage.sent_log import SentLog, log_directory
 
 logger = logging.getLogger(__name__)
+# Chats are served side by side, so one slow command (/refresh) holds up no other chat. Each service call opens its
+# own database session and source writes take a lock, so handlers share no state; the bound spares database pools.
+CONCURRENT_UPDATES = 16
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 
@@ -80,6 +84,7 @@ def build_application(settings: Settings, services: Services) -> BotApplication:
         .base_url(settings.api_url)
         .base_file_url(_file_url(settings.api_url))
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .request(traced_request())
         .rate_limiter(FloodLimiter(rate=settings.send_rate))
@@ -99,7 +104,7 @@ def _file_url(api_url: str) -> str:
 
 
 def register_handlers(application: BotApplication) -> None:
-    """Every command, callback and error handler, in one place."""
+    """Every command, callback and error handler, in one place; the fallbacks come after every command."""
     for name, callback in (
         ("start", commands.start),
         ("help", commands.help_command),
@@ -122,6 +127,9 @@ def register_handlers(application: BotApplication) -> None:
         application.add_handler(CommandHandler(name, callback))
     opml = filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")
     application.add_handler(MessageHandler(opml, sources.import_opml))
+    private_text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(private_text, commands.search_text))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, commands.unknown_command))
     application.add_handler(CallbackQueryHandler(paging.search_page, pattern=r"^search:"))
     application.add_error_handler(errors.on_error)
 

@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,71 +15,21 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot import cli_sources, demo
 from bot.app import build_application, build_services, run_polling, run_webhook
+from bot.cli_parser import SEARCH_USAGE, parse_arguments
 from bot.settings import Settings, load_environment
 from bot.terminal import to_terminal
-from news.errors import NewsbotError
+from news.errors import InvalidArgument, NewsbotError
 from news.messages import split_message
+from news.query import USAGE as BOT_SEARCH_USAGE
 from news.render import render_briefing, render_search
 from services.clock import Clock, utc_now
 from services.container import Services
+from storage.db import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 Command = Callable[[Services, argparse.Namespace], Awaitable[list[str]]]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Every subcommand with its help."""
-    parser = argparse.ArgumentParser(prog="newsbot", description="Self-hosted Telegram news-briefing bot.")
-    parser.add_argument("--html", action="store_true", help="print messages as the Telegram HTML sent")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="run the bot (long polling, or a webhook; needs NEWSBOT_TOKEN)")
-    run.add_argument("--webhook", metavar="URL", type=_https_url, help="public https URL Telegram posts updates to")
-    run.add_argument("--listen", metavar="HOST:PORT", type=_listen, default="0.0.0.0:8443",
-                     help="where the webhook server listens (default 0.0.0.0:8443)")
-    demo_parser = sub.add_parser("demo", help="load seeds/ into a database and show a brief, a search and a digest")
-    demo_parser.add_argument("--seeds", default=None, help="directory of sample documents (default: seeds/)")
-    ingest = sub.add_parser("ingest", help="add and fetch sources: feed URLs, files or directories")
-    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
-    brief = sub.add_parser("brief", help="print today's brief, optionally about a topic")
-    brief.add_argument("topic", nargs="*", metavar="TOPIC")
-    brief.add_argument("--at", type=_instant, default=None, help="brief as of this UTC time (ISO 8601)")
-    search = sub.add_parser("search", help="print ranked search results")
-    search.add_argument("query", nargs="+", metavar="QUERY")
-    search.add_argument("--page", type=_positive, default=1, help="page of 5 results (default 1)")
-    digest = sub.add_parser("digest", help="print today's digest")
-    digest.add_argument("--at", type=_instant, default=None, help="digest as of this UTC time (ISO 8601)")
-    cli_sources.add_parsers(sub)
-    database = sub.add_parser("db", help="database maintenance")
-    database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
-    return parser
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a page number (1, 2, ...)")
-    return int(value)
-
-
-def _https_url(value: str) -> str:
-    if not value.startswith("https://") or len(value) < 12:
-        raise argparse.ArgumentTypeError(f"'{value}' is not an https URL (Telegram only posts to https)")
-    return value
-
-
-def _listen(value: str) -> str:
-    _, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"'{value}' is not HOST:PORT, e.g. 0.0.0.0:8443")
-    return value
-
-
-def _instant(value: str) -> datetime:
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not an ISO 8601 time like 2026-01-20T18:00Z") from None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 
 
 class PartialFailure(Exception):
@@ -101,16 +50,22 @@ async def _ingest(services: Services, args: argparse.Namespace) -> list[str]:
 
 
 async def _brief(services: Services, args: argparse.Namespace) -> list[str]:
-    topics = [" ".join(args.topic)] if args.topic else []
-    if args.at:
-        briefing = await services.briefs.briefing_until(args.at, topics, title=f"Top stories · {args.at:%d %b %Y}")
-    else:
-        briefing = await services.briefs.brief(topics)
-    return split_message(render_briefing(briefing))
+    topic = " ".join(args.topic).strip()
+    topics = [topic] if topic else []
+    briefing = await services.briefs.brief(topics, at=args.at)
+    day = f"in the day up to {args.at:%d %b %Y %H:%M} UTC" if args.at else ""
+    empty = f"No stories about '{topic}' {day or 'today'}." if topic else f"No stories {day or 'in the last day yet'}."
+    return split_message(render_briefing(briefing, empty=empty))
 
 
 async def _search(services: Services, args: argparse.Namespace) -> list[str]:
-    return [render_search(await services.briefs.search(" ".join(args.query), args.page))]
+    try:
+        page = await services.briefs.search(" ".join(args.query), args.page)
+    except InvalidArgument as exc:
+        if str(exc) == BOT_SEARCH_USAGE:
+            raise InvalidArgument(SEARCH_USAGE) from None
+        raise
+    return [render_search(page)]
 
 
 async def _digest(services: Services, args: argparse.Namespace) -> list[str]:
@@ -146,7 +101,7 @@ def _print(messages: Sequence[str], as_html: bool) -> None:
 
 def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
     """Entry point of the console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = Settings.from_env(load_environment())
@@ -154,8 +109,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         print(f"newsbot: configuration error: {exc}", file=sys.stderr)
         return 2
     quiet = args.command != "run" and "NEWSBOT_LOG_LEVEL" not in load_environment()
-    logging.basicConfig(level="WARNING" if quiet else settings.log_level, format=LOG_FORMAT)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    _configure_logging("WARNING" if quiet else settings.log_level)
     try:
         if args.command == "run":
             application = build_application(settings, build_services(settings, delivering=True))
@@ -173,11 +127,61 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         return _fail("Telegram rejected NEWSBOT_TOKEN; check the token @BotFather gave you", 2)
     except TelegramError as exc:
         return _fail(f"cannot reach the Telegram Bot API at {settings.api_url}: {exc.message}", 1)
-    except (OSError, SQLAlchemyError) as exc:
+    except BrokenPipeError:
+        return _stdout_closed()
+    except (DatabaseUnavailable, SQLAlchemyError) as exc:
         return _fail(f"cannot use the database {_safe_url(settings.database_url)}: {_first_line(exc)}", 2)
+    except OSError as exc:
+        return _fail(_system_error(exc), 2)
     except PartialFailure as exc:
         return _fail(str(exc), 1)
     return 0
+
+
+def _stdout_closed() -> int:
+    """The reader of standard output went away (`newsbot search x | head`): end quietly, as a shell tool does.
+
+    Standard output is pointed at /dev/null so that the interpreter's last flush does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (captured): nothing will be flushed to a pipe
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _system_error(exc: OSError) -> str:
+    """An operating-system error that is not the database's, in words: what was used, and why it failed."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"cannot use {exc.filename}: {reason}" if exc.filename else f"system error: {reason}"
+
+
+class ShortTelegramErrors(logging.Filter):
+    """python-telegram-bot logs a Bot API call its retry loop gave up on at ERROR with the whole traceback; the
+    CLI reports the reason itself, so the record becomes one WARNING line with the error's words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Shorten a record that carries a TelegramError; pass every record."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, TelegramError):
+            record.msg, record.args = f"{record.getMessage()} ({error})", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def _configure_logging(level: str) -> None:
+    """The log format and level; below DEBUG, python-telegram-bot's network errors are one line each."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in ("telegram", "telegram.ext"):  # PTB's retry loop logs on "telegram.ext" (its get_logger)
+        target = logging.getLogger(name)
+        for installed in [f for f in target.filters if isinstance(f, ShortTelegramErrors)]:
+            target.removeFilter(installed)
+        if level != "DEBUG":
+            target.addFilter(ShortTelegramErrors())
 
 
 def _fail(message: str, code: int) -> int:

@@ -10,7 +10,15 @@ from typing import Any
 from news.errors import InvalidArgument
 from news.health import SWITCH
 from news.messages import split_message
-from news.render_sources import render_added, render_change, render_import, render_source_list, render_stats
+from news.render_sources import (
+    CLI_COMMANDS,
+    pause_change,
+    render_added,
+    render_change,
+    render_import,
+    render_source_list,
+    render_stats,
+)
 from services.container import Services
 
 
@@ -48,8 +56,8 @@ async def sources_command(services: Services, args: argparse.Namespace) -> list[
         page = await sources.page(number, per_page=10) if number else None
         if page is not None:
             return split_message(render_source_list(page.sources, page.now, page=page.page, pages=page.pages,
-                                                    total=page.total))
-        return split_message(render_source_list(await sources.list_sources(), services.clock()))
+                                                    total=page.total, commands=CLI_COMMANDS))
+        return split_message(render_source_list(await sources.list_sources(), services.clock(), commands=CLI_COMMANDS))
     if action == "add":
         source, result = await sources.add(args.url, " ".join(args.name) or None, local_files=True)
         return [render_added(source, result.title, result.found, result.new, result.warning)]
@@ -60,17 +68,18 @@ async def sources_command(services: Services, args: argparse.Namespace) -> list[
 
 async def _change(services: Services, action: str, args: argparse.Namespace) -> str:
     sources = services.sources
+    change = {"remove": "removed", "pause": "paused", "resume": "resumed"}.get(action, action)
     if action == "remove":
         source = await sources.remove(args.id)
     elif action in ("pause", "resume"):
-        source = await sources.pause(args.id, action == "pause")
+        source, changed = await sources.pause(args.id, action == "pause")
+        change = pause_change(action == "pause", changed)
     elif action == "interval":
         source = await sources.set_interval(args.id, args.interval)
     else:
         source = await sources.set_fulltext(args.id, SWITCH[args.state])
-    change = {"remove": "removed", "pause": "paused", "resume": "resumed"}.get(action, action)
     detail = args.interval if action == "interval" else "on" if SWITCH.get(getattr(args, "state", "")) else "off"
-    return render_change(source, change, detail)
+    return render_change(source, change, detail, commands=CLI_COMMANDS)
 
 
 async def _opml(services: Services, action: str, file: Path | None) -> list[str]:
@@ -79,7 +88,10 @@ async def _opml(services: Services, action: str, file: Path | None) -> list[str]
         if file is None:
             sys.stdout.write(data.decode("utf-8") + "\n")
             return []
-        file.write_bytes(data)
+        try:
+            file.write_bytes(data)
+        except OSError as exc:
+            raise InvalidArgument(f"cannot write {file}: {exc.strerror or exc}") from None
         return [f"Wrote {file}."]
     assert file is not None
     try:

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 
 from handlers.context import BotContext, reply, user_id
-from handlers.texts import NOT_ADMIN, usage
+from handlers.texts import NOT_ADMIN, REFRESHING, usage
 from news.errors import NewsbotError
 from news.health import parse_source_id
 from news.render_sources import render_added, render_change
@@ -42,6 +42,7 @@ async def addsource(update: Update, context: BotContext) -> None:
         await reply(update, usage("addsource"))
         return
     name = " ".join(args[1:]).strip() or None
+    await reply(update, f"⏳ Reading {escape(args[0][:200])}…")
     try:
         source, result = await context.services.sources.add(args[0], name)
     except NewsbotError as exc:
@@ -69,6 +70,7 @@ async def removesource(update: Update, context: BotContext) -> None:
 @admin_only
 async def refresh(update: Update, context: BotContext) -> None:
     """Poll every source now and report what came in."""
+    await reply(update, REFRESHING)
     results = await context.services.sources.refresh_all()
     if not results:
         await reply(update, "No sources to refresh. Add one with /addsource &lt;url&gt;.")

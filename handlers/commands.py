@@ -6,14 +6,17 @@ import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
 from handlers.channels import chat_id_of, is_chat_ref, postable_chat
-from handlers.context import BotContext, chat_id, reply, user_id
-from handlers.texts import NOT_ADMIN, WELCOME, help_text, usage
+from handlers.context import BotContext, argument_text, chat_id, reply, user_id
+from handlers.permissions import chat_admin_only
+from handlers.texts import NOT_ADMIN, UNKNOWN_COMMAND, WELCOME, help_text, usage
 from news.errors import InvalidArgument
 from news.models import SearchPage
 from news.render import render_briefing, render_search, render_subscription
 from news.render_sources import render_source_list
+from news.schedule import split_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +34,27 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def brief(update: Update, context: BotContext) -> None:
     """Today's top stories, or those about the topic given."""
     topic = " ".join(context.args or []).strip()
-    briefing = await context.services.briefs.brief([topic] if topic else [])
+    try:
+        briefing = await context.services.briefs.brief([topic] if topic else [])
+    except InvalidArgument as exc:
+        await reply(update, f"{escape(str(exc))}\n{usage('brief')}")
+        return
     empty = f"No stories about '{topic}' today." if topic else "No stories in the last day yet."
     await reply(update, render_briefing(briefing, empty=empty))
 
 
 async def search(update: Update, context: BotContext) -> None:
     """Ranked search over every stored story, first page."""
-    text = " ".join(context.args or [])
+    await _search(update, context, " ".join(context.args or []))
+
+
+async def search_text(update: Update, context: BotContext) -> None:
+    """Plain text in a private chat: a search for it, as /search would do."""
+    message = update.effective_message
+    await _search(update, context, (message.text or "") if message is not None else "")
+
+
+async def _search(update: Update, context: BotContext, text: str) -> None:
     try:
         page = await context.services.briefs.search(text)
     except InvalidArgument:
@@ -60,9 +76,10 @@ def paging_keyboard(page: SearchPage) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row])
 
 
+@chat_admin_only
 async def subscribe(update: Update, context: BotContext) -> None:
     """Create or change a daily digest (this chat's, or an admin's channel's), or show it given no arguments."""
-    args = list(context.args or [])
+    args = split_arguments(argument_text(update))
     target = chat_id(update)
     where = ""
     try:
@@ -80,6 +97,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     await reply(update, prefix + render_subscription(subscription))
 
 
+@chat_admin_only
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """Stop this chat's daily digest (or, for admins, a channel's: /unsubscribe @channel)."""
     args = context.args or []
@@ -110,3 +128,15 @@ async def sources(update: Update, context: BotContext) -> None:
     args = context.args or []
     page = await context.services.sources.page(int(args[0]) if args and args[0].isdigit() else 1)
     await reply(update, render_source_list(page.sources, page.now, page=page.page, pages=page.pages, total=page.total))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Point at /help for a command the bot lacks: in a private chat, or in a group when addressed to this bot."""
+    message = update.effective_message
+    if message is None or not message.text or update.effective_chat is None:
+        return
+    command, _, addressee = message.text.split(maxsplit=1)[0].partition("@")
+    private = update.effective_chat.type == ChatType.PRIVATE
+    if not private and addressee.lower() != (context.bot.username or "").lower():
+        return  # meant for another bot, or for no bot in particular
+    await reply(update, UNKNOWN_COMMAND.format(command=escape(command[:64])))

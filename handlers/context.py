@@ -42,6 +42,13 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
         await message.reply_text(chunk, **extra)
 
 
+def argument_text(update: Update) -> str:
+    """What follows the command in the message, spacing and quotes intact ('' when nothing does)."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1) if message is not None else []
+    return parts[1] if len(parts) == 2 else ""
+
+
 def user_id(update: Update) -> int | None:
     """The id of the user who sent the update, if any."""
     return update.effective_user.id if update.effective_user else None

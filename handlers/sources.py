@@ -12,12 +12,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 
 from handlers.admin import admin_only
 from handlers.context import BotContext, reply
-from handlers.texts import usage
+from handlers.texts import IMPORTING, usage
 from news.errors import NewsbotError
 from news.health import SWITCH, parse_source_id
 from news.messages import split_message
 from news.opml import MAX_OPML_BYTES
-from news.render_sources import render_alert, render_change, render_import, render_stats
+from news.render_sources import pause_change, render_alert, render_change, render_import, render_stats
 from services.sources import PollResult
 
 logger = logging.getLogger(__name__)
@@ -31,11 +31,11 @@ async def _set_paused(update: Update, context: BotContext, paused: bool) -> None
         await reply(update, usage(command))
         return
     try:
-        source = await context.services.sources.pause(source_id, paused)
+        source, changed = await context.services.sources.pause(source_id, paused)
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}. /sources lists the ids.")
         return
-    await reply(update, render_change(source, "paused" if paused else "resumed"))
+    await reply(update, render_change(source, pause_change(paused, changed)))
 
 
 @admin_only
@@ -105,6 +105,7 @@ async def import_opml(update: Update, context: BotContext) -> None:
         return
     file = await message.document.get_file()
     data = bytes(await file.download_as_bytearray())
+    await reply(update, IMPORTING)
     try:
         report = await context.services.sources.import_opml(data)
     except NewsbotError as exc:

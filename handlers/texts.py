@@ -38,9 +38,14 @@ USAGE = {name: f"/{name} {args}".strip() for name, args, _ in USER_COMMANDS + AD
 USAGE["search"] = SEARCH_USAGE
 USAGE["subscribe"] = (
     f"/subscribe [HH:MM] [time zone] [topics] - time as {TIME_FORM}; zone as {ZONE_FORM}. "
-    "Example: /subscribe 07:30 Europe/Kyiv greenland"
+    "Example: /subscribe 07:30 Europe/Kyiv greenland \"climate change\". "
+    "Quote a topic to keep its words together, or to keep a word like \"japan\" a topic rather than a zone"
 )
 NOT_ADMIN = "Sorry, only the bot's admins can do that. Nothing was changed."
+NOT_CHAT_ADMIN = "Sorry, in a group only its administrators can change its daily digest. Nothing was changed."
+UNKNOWN_COMMAND = "I don't know {command}. /help lists what I can do."
+REFRESHING = "⏳ Refreshing every source; the report follows when they are all read."
+IMPORTING = "⏳ Reading the OPML file and fetching its feeds; the report follows."
 FAILURE = "Sorry, something went wrong on my side. The admins have the details in the log; please try again later."
 
 

@@ -28,10 +28,11 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 RECENCY_WEIGHT = 0.25
 RECENCY_DAYS = 30.0
-USAGE = (
-    "/search <words> - words must all match; \"exact phrase\", -word to exclude, "
+QUERY_LANGUAGE = (
+    "words must all match; \"exact phrase\", -word to exclude, "
     "source:name, since:7d or since:2026-11-01, before:2026-11-20"
 )
+USAGE = f"/search <words> - {QUERY_LANGUAGE}"
 
 
 @dataclass(frozen=True, slots=True)

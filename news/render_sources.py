@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -16,25 +17,44 @@ _ICONS = {"ok": "🟢", "warning": "🟡", "failing": "🔴", "paused": "⏸", "
 MAX_REPORT_LINES = 40
 
 
+@dataclass(frozen=True, slots=True)
+class CommandNames:
+    """How a message names the commands it suggests: the bot's slash commands, or the terminal's."""
+
+    resume: str = "/resumesource {id}"
+    add: str = "/addsource <url>"
+    more: str = "/sources {page}"
+
+
+BOT_COMMANDS = CommandNames()
+CLI_COMMANDS = CommandNames("newsbot sources resume {id}", "newsbot sources add URL", "newsbot sources list {page}")
+
+
+def stories(count: int) -> str:
+    """'1 story', '2 stories'."""
+    return f"{count} stor{'y' if count == 1 else 'ies'}"
+
+
 def render_source_list(
-    sources: Sequence[Source], now: datetime | None, *, page: int = 1, pages: int = 1, total: int | None = None
+    sources: Sequence[Source], now: datetime | None, *, page: int = 1, pages: int = 1, total: int | None = None,
+    commands: CommandNames = BOT_COMMANDS,
 ) -> str:
     """A page of sources, each with its health: last success, last error, stories in the last day, next check."""
     if not sources:
-        return "No sources yet. Admins add one with /addsource &lt;url&gt;."
+        return f"No sources yet. Admins add one with {escape(commands.add)}."
     count = len(sources) if total is None else total
     heading = f"<b>{count} source{'s' if count != 1 else ''}</b>"
     if pages > 1:
         heading += f" · page {page} of {pages}"
     blocks = [heading] + [_source_block(source, now) for source in sources]
     if page < pages:
-        blocks.append(f"More: /sources {page + 1}")
+        blocks.append(f"More: {escape(commands.more.format(page=page + 1))}")
     return "\n\n".join(blocks)
 
 
 def _source_block(source: Source, now: datetime | None) -> str:
     health = health_of(source)
-    facts = [f"{source.story_count} stories"]
+    facts = [stories(source.story_count)]
     if now is not None:
         facts.append(f"{source.stories_last_day} in the last day")
     facts.append(f"every {format_interval(source.interval_seconds)}")
@@ -73,7 +93,7 @@ def render_added(source: Source, title: str, found: int, new: int, warning: str 
     text = (
         f"✅ Added source <b>#{source.id}</b> {link(source.name, source.url)}\n"
         f"Feed title: <i>{escape(title or source.name)}</i>\n"
-        f"Found {found} stor{'y' if found == 1 else 'ies'} in the feed: {new} new stor{'y' if new == 1 else 'ies'}"
+        f"Found {stories(found)} in the feed: {new} new stor{'y' if new == 1 else 'ies'}"
         f"{f', {known} already known' if known else ''}."
     )
     if warning:
@@ -81,14 +101,19 @@ def render_added(source: Source, title: str, found: int, new: int, warning: str 
     return text
 
 
-def render_change(source: Source, change: str, detail: str = "") -> str:
-    """The answer to an admin's change of a source: paused, resumed, interval (detail: '30m'), fulltext
-    (detail: 'on' or 'off') or removed; the bot and the CLI say the same."""
+def render_change(source: Source, change: str, detail: str = "", *, commands: CommandNames = BOT_COMMANDS) -> str:
+    """The answer to an admin's change of a source: paused, already paused, resumed, not paused, interval
+    (detail: '30m'), fulltext (detail: 'on' or 'off') or removed; the bot and the CLI say the same but for
+    the command they name."""
     name = f"#{source.id} {escape(source.name)}"
-    if change == "paused":
-        return f"⏸ Source {name} is paused: not fetched until /resumesource {source.id}."
+    resume = escape(commands.resume.format(id=source.id))
+    if change in ("paused", "already paused"):
+        state = "was already paused" if change == "already paused" else "is paused"
+        return f"⏸ Source {name} {state}: not fetched until {resume}."
     if change == "resumed":
         return f"▶️ Source {name} is resumed: I will check it now."
+    if change == "not paused":
+        return f"▶️ Source {name} was not paused; I will check it now."
     if change == "interval":
         return f"✅ Source {name} is now checked every {escape(detail)}."
     if change == "fulltext":
@@ -97,12 +122,19 @@ def render_change(source: Source, change: str, detail: str = "") -> str:
     return f"✅ Removed source {name}. Its stories stay searchable."
 
 
+def pause_change(paused: bool, changed: bool) -> str:
+    """The render_change kind for a pause or resume: 'paused', 'already paused', 'resumed' or 'not paused'."""
+    if paused:
+        return "paused" if changed else "already paused"
+    return "resumed" if changed else "not paused"
+
+
 def render_import(report: ImportReport) -> str:
     """What an OPML import added, skipped and why some failed."""
     lines = [
         f"<b>OPML import</b>: {len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed"
     ]
-    lines += [f"✅ #{source.id} {link(source.name, source.url)}: {found} stories" for source, found in report.added]
+    lines += [f"✅ #{source.id} {link(source.name, source.url)}: {stories(found)}" for source, found in report.added]
     lines += [f"↪️ {escape(url)}: {escape(reason)}" for url, reason in report.skipped]
     lines += [f"❌ {escape(url)}: {escape(reason)}" for url, reason in report.failed]
     if len(lines) > MAX_REPORT_LINES + 1:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from news.errors import InvalidArgument
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+_TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,4}$|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$|[ap]\.?m\.?$)", re.IGNORECASE)
+_OFFSET = re.compile(r"^(utc|gmt|z)?\s*[+\-\u2212]\s*\d{1,2}([:.]?\d{2})?$", re.IGNORECASE)
+_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 TIME_FORM = "HH:MM, 24-hour (for example 07:30)"
 ZONE_FORM = "an IANA time zone name such as Europe/Kyiv, America/New_York or UTC"
+OFFSET_ADVICE = "use a city's zone name instead, such as Europe/Kyiv or America/New_York (it follows daylight saving)"
 
 
 def parse_time_of_day(value: str) -> time:
@@ -22,23 +27,29 @@ def parse_time_of_day(value: str) -> time:
 
 
 def looks_like_time(value: str) -> bool:
-    """Tell whether an argument is meant as a time of day."""
-    return bool(re.match(r"^\d{1,2}[:.h]\d", value.strip()))
+    """Tell whether an argument is meant as a time of day (07:30, 7.30, 0800, 8pm, pm), valid or not."""
+    return bool(_TIME_LIKE.match(value.strip()))
 
 
 def parse_timezone(value: str) -> str:
-    """Return the canonical spelling of an IANA zone name, or raise InvalidArgument."""
+    """Return the canonical spelling of an IANA zone name (any case), or raise InvalidArgument."""
     name = value.strip()
-    if not name or ".." in name or name.startswith("/"):
-        raise InvalidArgument(f"'{value}' is not a time zone; expected {ZONE_FORM}")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        lowered = {zone.lower(): zone for zone in available_timezones()}
-        if name.lower() in lowered:
-            return lowered[name.lower()]
-        raise InvalidArgument(f"'{value}' is not a time zone; expected {ZONE_FORM}") from None
-    return "UTC" if name.upper() == "UTC" else name
+    if (known := zone_name(name)) is not None:
+        return known
+    if _OFFSET.match(name):
+        raise InvalidArgument(f"'{value}' is a UTC offset, not a time zone; {OFFSET_ADVICE}")
+    raise InvalidArgument(f"'{value}' is not a time zone; expected {ZONE_FORM}")
+
+
+def zone_name(value: str) -> str | None:
+    """The canonical IANA zone name matching `value` but for case, or None; nothing is read from disk for it."""
+    return _zones().get(value.lower())
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name by its lower case."""
+    return {zone.lower(): zone for zone in available_timezones() if zone not in _NOT_ZONES}
 
 
 def local_instant(day: date, at: time, zone: str) -> datetime:
@@ -69,25 +80,58 @@ def format_local(instant: datetime, zone: str) -> str:
 
 DEFAULT_TIME = time(8, 0)
 MAX_TOPICS = 10
+MAX_TOPIC_LENGTH = 40
+_QUOTES = "\"“”„«»"
+_ARGUMENT = re.compile(rf"[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|[^\s{_QUOTES}]+")
+_CLOCK_ZONE = re.compile(r"^([A-Z]{2}T|UTC|UCT)")  # UTC, GMT, CET, EST5EDT...: never a topic; Japan, Israel, NZ may be
+
+
+def split_arguments(text: str) -> list[str]:
+    """Split command arguments at spaces; a quoted phrase (straight or typographic quotes) stays one, in "..."."""
+    return [
+        match.group(0) if match.group(1) is None else '"' + " ".join(match.group(1).split()) + '"'
+        for match in _ARGUMENT.finditer(text)
+    ]
 
 
 def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tuple[str, ...]]:
-    """Split /subscribe arguments into a time of day, a time zone and topic words (each optional)."""
+    """Split /subscribe arguments into a time of day, a time zone and topics (each optional).
+
+    A quoted argument is always a topic (a phrase when it has several words). A zone named after a place
+    (Japan, Israel) is the zone right after the time and a topic elsewhere; UTC, CET or Europe/Kyiv always a zone."""
     at: time | None = None
     zone: str | None = None
     topics: list[str] = []
+    after_time = False
     for arg in args:
-        if looks_like_time(arg):
+        quoted = len(arg) >= 2 and arg[0] == arg[-1] == '"'
+        if not quoted and looks_like_time(arg):
             at = parse_time_of_day(arg)
-        elif "/" in arg or arg.upper() in ("UTC", "GMT"):
-            zone = parse_timezone(arg)
-        else:
-            word = "".join(char for char in arg.lower() if char.isalnum() or char in "-'")[:40]
-            if word and word not in topics:
-                topics.append(word)
+        elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
+            zone = named
+        elif (topic := _topic(arg[1:-1] if quoted else arg)) and topic not in topics:
+            topics.append(topic)
+        after_time = not quoted and looks_like_time(arg)
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")
     return at, zone, tuple(topics)
+
+
+def _zone_argument(arg: str, after_time: bool) -> str | None:
+    """The zone an argument names, None when it is a topic; InvalidArgument for a bad zone or a UTC offset."""
+    if "/" in arg or _OFFSET.match(arg):
+        return parse_timezone(arg)
+    zone = zone_name(arg)
+    return zone if zone is not None and (after_time or _CLOCK_ZONE.match(zone)) else None
+
+
+def _topic(text: str) -> str:
+    """A topic as kept: lower-case words of letters, digits, - and ', cut to whole words within 40 characters."""
+    words = ("".join(char for char in word.lower() if char.isalnum() or char in "-'") for word in text.split())
+    topic = " ".join(word for word in words if word)
+    if len(topic) > MAX_TOPIC_LENGTH and " " in topic[: MAX_TOPIC_LENGTH + 1]:
+        return topic[: MAX_TOPIC_LENGTH + 1].rsplit(" ", 1)[0]
+    return topic[:MAX_TOPIC_LENGTH]
 
 
 def latest_due(at: time, zone: str, due: datetime, now: datetime) -> datetime:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from news.briefing import compose_briefing
 from news.errors import InvalidArgument
 from news.models import Briefing, SearchPage
+from news.nlp import terms
 from news.query import MAX_COUNTED, USAGE, parse_query
 from services.clock import Clock
 from storage import stories as story_repo
@@ -28,10 +29,14 @@ class BriefService:
         self.clock = clock
         self.grouping = grouping
 
-    async def brief(self, topics: Sequence[str] = (), *, title: str | None = None) -> Briefing:
-        """The last day's stories grouped by event, optionally about some topics."""
-        now = self.clock()
-        return await self.briefing_until(now, topics, title=title or f"Top stories · {now:%d %b %Y}")
+    async def brief(self, topics: Sequence[str] = (), *, at: datetime | None = None) -> Briefing:
+        """The stories of the day up to `at` (default now) grouped by event, optionally about some topics.
+
+        InvalidArgument for topics with no word in them (such as emoji), which would otherwise match every story."""
+        if topics and not any(terms(topic) for topic in topics):
+            raise InvalidArgument("a topic needs a word, such as: greenland")
+        now = at or self.clock()
+        return await self.briefing_until(now, topics, title=f"Top stories · {now:%d %b %Y}")
 
     async def briefing_until(self, until: datetime, topics: Sequence[str] = (), *, title: str) -> Briefing:
         """The briefing of the day that ends at `until`."""

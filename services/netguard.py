@@ -17,6 +17,7 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+ALLOW_PRIVATE_SETTING = "NEWSBOT_ALLOW_PRIVATE_URLS=1"  # the setting that lifts the guard (bot/settings.py)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -62,7 +63,10 @@ async def public_addresses(host: str, port: int, resolver: Resolver) -> list[str
     for text in addresses:
         address = ipaddress.ip_address(text)
         if not is_public(address):
-            raise FetchError(f"{host} resolves to a non-public address ({address}); refused")
+            raise FetchError(
+                f"{host} resolves to a non-public address ({address}); refused "
+                f"(the setting {ALLOW_PRIVATE_SETTING} allows private addresses)"
+            )
     return addresses
 
 

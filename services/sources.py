@@ -173,8 +173,8 @@ class SourceService:
         async with self.db.transaction() as session:
             return await source_repo.remove_source(session, source_id)
 
-    async def pause(self, source_id: int, paused: bool = True) -> Source:
-        """Stop polling a source (or start again, checking it at once)."""
+    async def pause(self, source_id: int, paused: bool = True) -> tuple[Source, bool]:
+        """Stop polling a source (or start again, checking it at once); whether it was not so already."""
         async with self.db.transaction() as session:
             return await source_repo.set_paused(session, source_id, paused, self.clock())
 

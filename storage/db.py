@@ -47,6 +47,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or opened (an OSError of its driver, kept as the cause)."""
+
+
 class Database:
     """One engine and its session factory; each service call opens its own session."""
 
@@ -66,9 +70,12 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_run_upgrade)
+        """Bring the schema to the newest Alembic revision; raise DatabaseUnavailable when it cannot connect."""
+        try:
+            async with self.engine.begin() as connection:
+                await connection.run_sync(_run_upgrade)
+        except OSError as exc:
+            raise DatabaseUnavailable(str(exc) or type(exc).__name__) from exc
         logger.info("database schema is up to date (%s)", self.dialect)
 
     async def dispose(self) -> None:

@@ -86,13 +86,16 @@ async def remove_source(session: AsyncSession, source_id: int) -> Source:
     return source
 
 
-async def set_paused(session: AsyncSession, source_id: int, paused: bool, now: datetime) -> Source:
-    """Pause a source, or resume it (due at once); raise SourceNotFoundError."""
+async def set_paused(
+    session: AsyncSession, source_id: int, paused: bool, now: datetime
+) -> tuple[Source, bool]:
+    """Pause a source, or resume it (due at once); whether that changed it; raise SourceNotFoundError."""
     row = await _row(session, source_id)
+    changed = row.paused != paused
     row.paused = paused
     if not paused:
         row.next_check_at = now
-    return _to_source(row)
+    return _to_source(row), changed
 
 
 async def set_interval(session: AsyncSession, source_id: int, seconds: int, now: datetime) -> Source:

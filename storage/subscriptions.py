@@ -1,4 +1,6 @@
-"""Subscription repository: which chats get a digest, when, about what."""
+"""Subscription repository: which chats get a digest, when, about what.
+
+Topics are kept space-separated, a phrase's own spaces written as '+' (topics hold no '+' of their own)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ async def save_subscription(session: AsyncSession, subscription: Subscription, n
         session.add(row)
     row.at_minute = subscription.at.hour * 60 + subscription.at.minute
     row.timezone = subscription.timezone
-    row.topics = " ".join(subscription.topics)
+    row.topics = " ".join(topic.replace(" ", "+") for topic in subscription.topics)
     row.active = True
     row.next_due_at = subscription.next_due_at
     await session.flush()
@@ -75,7 +77,7 @@ def _to_subscription(row: SubscriptionRow) -> Subscription:
         chat_id=row.chat_id,
         at=time(row.at_minute // 60, row.at_minute % 60),
         timezone=row.timezone,
-        topics=tuple(row.topics.split()),
+        topics=tuple(topic.replace("+", " ") for topic in row.topics.split()),
         active=row.active,
         next_due_at=row.next_due_at,
     )

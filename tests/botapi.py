@@ -68,6 +68,7 @@ class FakeBotApi:
         self.documents: list[dict[str, Any]] = []
         self.uploads: dict[str, bytes] = {}
         self.bot_status: dict[int, dict[str, Any]] = {}
+        self.members: dict[tuple[int, int], str] = {}
         self._next_update = 1
         self._next_message = 100
         self._changed = asyncio.Event()
@@ -98,19 +99,25 @@ class FakeBotApi:
 
     def push_command(self, text: str, *, user_id: int, chat_id: int | None = None, chat_type: str = "private") -> None:
         """Queue a message with a command, as a user would send it."""
-        command = text.split()[0]
-        message_id = self._message_id()
-        self.updates.append({
-            "update_id": self._next_update,
-            "message": {
-                "message_id": message_id, "date": int(time.time()),
-                "chat": {"id": chat_id or user_id, "type": chat_type, "first_name": "Tester"},
-                "from": {"id": user_id, "is_bot": False, "first_name": "Tester"},
-                "text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-            },
-        })
+        self.push_text(text, user_id=user_id, chat_id=chat_id, chat_type=chat_type, command=True)
+
+    def push_text(self, text: str, *, user_id: int, chat_id: int | None = None, chat_type: str = "private",
+                  command: bool = False) -> None:
+        """Queue a text message (a command when `command`, its first word), as a user would send it."""
+        message: dict[str, Any] = {
+            "message_id": self._message_id(), "date": int(time.time()), "text": text,
+            "chat": {"id": chat_id or user_id, "type": chat_type, "first_name": "Tester"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Tester"},
+        }
+        if command:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self.updates.append({"update_id": self._next_update, "message": message})
         self._next_update += 1
         self._changed.set()
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """A user's status in a group: member (the default), administrator, creator, left..."""
+        self.members[(chat_id, user_id)] = status
 
     def push_callback(self, data: str, message: dict[str, Any], *, user_id: int) -> None:
         """Queue a press on an inline button of a message the bot sent."""
@@ -223,17 +230,13 @@ class FakeBotApi:
         return chat if chat else _fail(400, "Bad Request: chat not found")
 
     async def _m_getchatmember(self, params: dict[str, Any]) -> Any:
-        member = self.bot_status.get(int(params["chat_id"]))
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        if user_id != 1:
+            return _member(self.members.get((chat_id, user_id), "member"), user_id)
+        member = self.bot_status.get(chat_id)
         if member is None:
             return _fail(400, "Bad Request: chat not found")
-        if member["status"] == "administrator":
-            rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-                      "can_manage_video_chats",
-                      "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
-                      "can_post_stories", "can_edit_stories", "can_delete_stories")
-            defaults = dict.fromkeys(rights, False)
-            return {**defaults, **member}
-        return member
+        return {**_member(member["status"], user_id), **member}
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
         return True
@@ -273,6 +276,19 @@ class FakeBotApi:
             message["reply_markup"] = params["reply_markup"]
         self.sent.append({**message, "edited": True})
         return message
+
+
+def _member(status: str, user_id: int) -> dict[str, Any]:
+    """A ChatMember as Telegram sends it, with the fields its status requires (rights all off)."""
+    member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "Tester"}}
+    if status == "creator":
+        member["is_anonymous"] = False
+    if status == "administrator":
+        rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                  "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+                  "can_post_stories", "can_edit_stories", "can_delete_stories")
+        member.update(dict.fromkeys(rights, False))
+    return member
 
 
 def _decode(value: str) -> Any:

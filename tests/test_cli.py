@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
+import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot import cli as cli_module
 from bot.app import build_services
-from bot.cli import build_parser, main
+from bot.cli import EXIT_BROKEN_PIPE, ShortTelegramErrors, main
+from bot.cli_parser import build_parser
 from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, ConfigError, Settings, load_environment
+from news.query import QUERY_LANGUAGE
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TOKEN = "123456:ABC-def_ghi"
+LATER = datetime(2030, 1, 1, tzinfo=UTC)  # after every seed and every ingest
 SUBCOMMANDS = ["run", "demo", "ingest", "brief", "search", "digest", "sources", "db"]
 
 
@@ -211,21 +220,64 @@ def test_read_commands(cli: Path, capsys: pytest.CaptureFixture[str], argv: list
         assert "<b>" not in out and "</i>" not in out
 
 
-@pytest.mark.parametrize("query", [["*"], ["--", "-x"], ["since:7d", "source:wire"]])
-def test_useless_search_returns_2_with_usage(
+@pytest.mark.parametrize("argv", [["brief", "🇺🇦"], ["brief", "--at", "2026-01-20T18:00Z", "!!!"]])
+def test_a_brief_topic_without_words_returns_2(cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "a topic needs a word" in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize("query", [["*"], ["--", "-x"], ["since:7d", "source:wire"], ["-greenland"]])
+def test_useless_search_returns_2_with_the_cli_usage(
     cli: Path, capsys: pytest.CaptureFixture[str], query: list[str]
 ) -> None:
     assert main(["search", *query]) == 2
     captured = capsys.readouterr()
-    assert "/search <words>" in captured.err
-    assert captured.out == ""
+    assert captured.err == f"newsbot: usage: newsbot search [--page N] WORDS... - {QUERY_LANGUAGE}\n"
+    assert "/search" not in captured.err and captured.out == ""
 
 
-def test_option_like_search_word_is_an_argparse_error(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [["-trump", "greenland"], ["greenland", "-trump"], ["--page", "1", "-trump", "greenland"],
+     ["greenland", "-trump", "--page", "1"], ["-hamas", "-page", "greenland", "-trump"], ["--", "-trump", "greenland"]],
+)
+def test_a_leading_minus_word_is_an_exclusion_not_an_option(
+    cli: Path, capsys: pytest.CaptureFixture[str], query: list[str]
+) -> None:
+    assert main(["search", *query]) == 0
+    out = capsys.readouterr().out
+    assert "matches for greenland" in out and "-trump" in out
+
+
+@pytest.mark.parametrize("argv", [["search", "-h"], ["search", "--help"]])
+def test_search_help_quotes_the_query_language(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["search", "-x"])
+        main(argv)
+    assert exit_info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "usage: newsbot search [--page N] WORDS..." in out
+    assert " ".join(QUERY_LANGUAGE.split()) in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["ingest", "--help"], "PATH_OR_URL an http(s) feed URL, a feed or story file (.txt .xml"),
+     (["brief", "--help"], "TOPIC words the stories must be about"),
+     (["digest", "--help"], "from 1970-01-02 to 9998-12-31")],
+)
+def test_positional_arguments_are_explained(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert expected in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("argv", [["search", "x", "--html"], ["search", "--pages", "2", "x"], ["brief", "-x"]])
+def test_unknown_double_dash_options_are_still_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
     assert exit_info.value.code == 2
-    assert "usage: newsbot search" in capsys.readouterr().err
+    assert "unrecognized arguments" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -339,23 +391,35 @@ def test_grouping_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings.from_env({"NEWSBOT_GROUPING": "mixed"})
 
 
-def test_source_changes_answer_like_the_bot(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_source_changes_answer_like_the_bot_naming_cli_commands(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ingest", str(SEEDS / "feeds" / "briefs.json")]) == 0
-    expected = {
-        ("pause", "1"): "⏸ Source #1 Morning Briefs is paused: not fetched until /resumesource 1.",
-        ("resume", "1"): "▶️ Source #1 Morning Briefs is resumed: I will check it now.",
-        ("interval", "1", "2h"): "✅ Source #1 Morning Briefs is now checked every 2h.",
-        ("fulltext", "1", "off"): "✅ Full text for #1 Morning Briefs is off.",
-        ("remove", "1"): "✅ Removed source #1 Morning Briefs. Its stories stay searchable.",
-    }
+    name = "Source #1 Morning Briefs"
+    expected = [
+        ("pause 1", f"⏸ {name} is paused: not fetched until newsbot sources resume 1."),
+        ("pause 1", f"⏸ {name} was already paused: not fetched until newsbot sources resume 1."),
+        ("resume 1", f"▶️ {name} is resumed: I will check it now."),
+        ("resume 1", f"▶️ {name} was not paused; I will check it now."),
+        ("interval 1 2h", f"✅ {name} is now checked every 2h."),
+        ("fulltext 1 off", "✅ Full text for #1 Morning Briefs is off."),
+        ("remove 1", "✅ Removed source #1 Morning Briefs. Its stories stay searchable."),
+        ("list", "No sources yet. Admins add one with newsbot sources add URL."),
+    ]
     capsys.readouterr()
-    for argv, answer in expected.items():
-        assert main(["sources", *argv]) == 0
+    for argv, answer in expected:
+        assert main(["sources", *argv.split()]) == 0
         assert capsys.readouterr().out.strip() == answer
 
 
+@pytest.fixture
+def ptb_loop() -> None:
+    """An open event loop for Application.run_polling, which runs on (and then closes) the current one."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def test_run_with_an_unreachable_bot_api_is_one_line_and_exit_1(
-    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    fresh: Path, ptb_loop: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("NEWSBOT_TOKEN", "123456:unreachable")
     monkeypatch.setenv("NEWSBOT_API_URL", "http://127.0.0.1:9/bot")
@@ -389,3 +453,126 @@ async def test_only_the_bot_itself_keeps_a_sent_log(tmp_path: Path) -> None:
     assert delivering.digests.sent_log is not None and delivering.digests.sent_log.directory == tmp_path / "x.db.sent"
     await quiet.close()
     await delivering.close()
+
+
+# ---------------------------------------------------------------- reviewer's findings, pinned
+
+
+def test_a_closed_stdout_pipe_ends_quietly(cli: Path) -> None:
+    """`newsbot search greenland | head -1`: the reader goes before the output is written."""
+    env = {**os.environ, "NEWSBOT_DATABASE_URL": f"sqlite+aiosqlite:///{cli}/x.db"}
+    command = [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", "search", "greenland"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cli)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [(BrokenPipeError(32, "Broken pipe"), ""),
+     (PermissionError(13, "Permission denied", "demo.db"), "newsbot: cannot use demo.db: Permission denied\n"),
+     (OSError(28, "No space left on device"), "newsbot: system error: No space left on device\n")],
+)
+def test_an_oserror_that_is_not_the_databases_is_not_called_a_database_error(
+    cli: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: OSError, expected: str
+) -> None:
+    def fail(messages: object, as_html: bool) -> None:
+        raise error
+
+    monkeypatch.setattr(cli_module, "_print", fail)
+    assert main(["sources"]) == (EXIT_BROKEN_PIPE if isinstance(error, BrokenPipeError) else 2)
+    assert capsys.readouterr().err == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["export", "/nonexistent/x.opml"], "newsbot: cannot write /nonexistent/x.opml: No such file or directory"),
+     (["import", "/nonexistent/x.opml"], "newsbot: cannot read /nonexistent/x.opml: No such file or directory"),
+     (["import", "."], "newsbot: cannot read .: Is a directory")],
+)
+def test_opml_files_that_cannot_be_used_are_named(
+    cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    assert main(["sources", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == expected + "\n" and captured.out == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["brief", "--at", "0001-01-01"], ["brief", "--at", "9999-12-31T23:59:59"], ["digest", "--at", "0001-01-01"],
+     ["digest", "--at", "0001-01-01T00:00+01:00"], ["brief", "--at", "1969-12-31T23:59Z"],
+     ["digest", "--at", "9999-01-01"]],
+)
+def test_instants_outside_the_supported_years_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"argument --at: '{argv[2]}' is not an ISO 8601 time like 2026-01-20T18:00Z" in last
+    assert "from 1970-01-02 to 9998-12-31" in last
+
+
+@pytest.mark.parametrize("command", ["brief", "digest"])
+@pytest.mark.parametrize("at", ["1970-01-02T00:00Z", "9998-12-31T23:59:59Z", "9998-12-31T23:59:59-00:00"])
+def test_the_edges_of_the_supported_years_work(
+    cli: Path, capsys: pytest.CaptureFixture[str], command: str, at: str
+) -> None:
+    assert main([command, "--at", at]) == 0
+    assert "No " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["brief", "nothingatall"], "No stories about 'nothingatall' today."),
+     (["brief", "--at", "2026-01-20T18:00Z", "nothing", "at", "all"],
+      "No stories about 'nothing at all' in the day up to 20 Jan 2026 18:00 UTC."),
+     (["brief", "--at", "2025-01-20T18:00Z"], "No stories in the day up to 20 Jan 2025 18:00 UTC."),
+     (["brief"], "No stories in the last day yet.")],
+)
+def test_an_empty_brief_says_what_was_asked(
+    cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    assert main(argv, clock=lambda: LATER) == 0
+    assert capsys.readouterr().out.strip().endswith(expected)
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_the_bot_api_retry_loop_logs_one_warning_line_unless_debugging(
+    fresh: Path, ptb_loop: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, level: str
+) -> None:
+    monkeypatch.setenv("NEWSBOT_TOKEN", "123456:unreachable")
+    monkeypatch.setenv("NEWSBOT_API_URL", "http://127.0.0.1:9/bot")
+    monkeypatch.setenv("NEWSBOT_LOG_LEVEL", level)
+    caplog.set_level(logging.DEBUG, logger="telegram")
+    assert main(["run"]) == 1
+    record = next(r for r in caplog.records if "Aborting" in r.getMessage())
+    if level == "DEBUG":
+        assert record.levelname == "ERROR" and record.exc_info is not None
+    else:
+        assert record.levelname == "WARNING" and record.exc_info is None and "Traceback" not in caplog.text
+        assert record.getMessage().endswith("(httpx.ConnectError: All connection attempts failed)")
+
+
+def test_a_refused_private_address_names_the_setting_that_allows_it(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", "http://127.0.0.1:1/x"]) == 1
+    out = capsys.readouterr().out
+    assert "non-public address (127.0.0.1); refused (the setting NEWSBOT_ALLOW_PRIVATE_URLS=1 allows" in out
+    assert Settings.from_env({"NEWSBOT_ALLOW_PRIVATE_URLS": "1"}).allow_private_urls is True
+
+
+@pytest.fixture(autouse=True)
+def _telegram_log_filters_removed() -> Iterator[None]:
+    """main() shortens python-telegram-bot's error records; other modules' tests see them whole."""
+    yield
+    for name in ("telegram", "telegram.ext"):
+        target = logging.getLogger(name)
+        for installed in [f for f in target.filters if isinstance(f, ShortTelegramErrors)]:
+            target.removeFilter(installed)

@@ -3,63 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.app import build_application, build_services
-from bot.settings import Settings
 from bot.terminal import to_terminal
-from handlers.texts import FAILURE, NOT_ADMIN
+from handlers.texts import FAILURE, NOT_ADMIN, REFRESHING
 from tests.botapi import FakeBotApi
 from tests.conftest import SEEDS, FakeClock
-
-ADMIN = 42
-USER = 77
-GROUP = -1001234
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    server.files["extra.xml"] = (SEEDS / "feeds" / "world-wire.rss").read_bytes()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def running(api: FakeBotApi, tmp_path: Path, clock: FakeClock) -> AsyncIterator[FakeBotApi]:
-    settings = Settings(
-        token="123456:TEST-token_abc", database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        admins=frozenset({ADMIN}), api_url=api.base_url, allow_private_urls=True, tick_seconds=0.1,
-    )
-    services = build_services(settings, clock=clock, delivering=True)
-    await services.start()
-    await services.sources.ingest(str(SEEDS / "sample-document.txt"))
-    await services.sources.ingest(str(SEEDS / "feeds" / "europe-desk.atom"))
-    application = build_application(settings, services)
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
-    yield api
-    await application.updater.stop()
-    await application.stop()
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)
-    await application.shutdown()
-
-
-async def ask(api: FakeBotApi, text: str, user: int = USER, chat: int | None = None) -> str:
-    chat_id = chat or user
-    before = len(api.texts(chat_id))
-    api.push_command(text, user_id=user, chat_id=chat_id, chat_type="private" if chat_id > 0 else "supergroup")
-    await api.wait_for(lambda: len(api.texts(chat_id)) > before)
-    return "\n".join(api.texts(chat_id)[before:])
+from tests.e2e.harness import ADMIN, GROUP, USER, ask
 
 
 async def test_commands_end_to_end(running: FakeBotApi) -> None:
@@ -77,6 +27,7 @@ async def test_commands_end_to_end(running: FakeBotApi) -> None:
     topic = await ask(api, "/brief greenland")
     assert "Greenland" in topic and "Guatemala" not in topic
     assert "No stories about" in await ask(api, "/brief volcano")
+    assert "a topic needs a word" in (wordless := await ask(api, "/brief 🇺🇦 !!!")) and "Usage: /brief" in wordless
 
     found = await ask(api, "/search kherson")
     assert "1 match" in found and "<b>Kherson</b>" in found
@@ -92,15 +43,16 @@ async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
     feed = api.url("extra.xml")
     assert await ask(api, f"/addsource {feed}") == NOT_ADMIN
     assert "World Wire" not in await ask(api, "/sources")
-    added = await ask(api, f"/addsource {feed}", user=ADMIN)
+    added = await ask(api, f"/addsource {feed}", user=ADMIN, replies=2)
+    assert added.startswith(f"⏳ Reading {feed}")
     assert "Added source" in added and "World Wire" in added and "new stor" in added
     assert "World Wire" in await ask(api, "/sources")
-    assert "already registered" in await ask(api, f"/addsource {feed}", user=ADMIN)
-    assert "Cannot add" in await ask(api, f"/addsource {api.url('missing.xml')}", user=ADMIN)
-    assert "Usage: /addsource" in await ask(api, "/addsource", user=ADMIN)
+    assert "already registered" in await ask(api, f"/addsource {feed}", user=ADMIN, replies=2)
+    assert "Cannot add" in await ask(api, f"/addsource {api.url('missing.xml')}", user=ADMIN, replies=2)
+    assert await ask(api, "/addsource", user=ADMIN) == "Usage: /addsource &lt;url&gt; [name]"
     assert await ask(api, "/refresh") == NOT_ADMIN
-    refreshed = await ask(api, "/refresh", user=ADMIN)
-    assert refreshed.startswith("<b>Refreshed 3 sources</b>") and "World Wire: 0 new" in refreshed
+    refreshed = await ask(api, "/refresh", user=ADMIN, replies=2)
+    assert refreshed.startswith(f"{REFRESHING}\n<b>Refreshed 3 sources</b>") and "World Wire: 0 new" in refreshed
     assert await ask(api, "/removesource 1") == NOT_ADMIN
     assert "Removed source #1" in await ask(api, "/removesource 1", user=ADMIN)
 
@@ -112,6 +64,7 @@ async def test_subscription_digest_arrives_at_its_minute_once(
     bad = await ask(api, "/subscribe 25:99")
     assert "not a time of day" in bad and "Usage: /subscribe" in bad
     assert "not a time zone" in await ask(api, "/subscribe 08:00 Mars/Olympus")
+    api.set_member(GROUP, USER, "administrator")
     reply = await ask(api, "/subscribe 20:01 Europe/Kyiv", chat=GROUP)
     assert "Subscribed" in reply and "20:01" in reply and "2026-01-20 20:01 Europe/Kyiv" in reply
     preview = await ask(api, "/digest", chat=GROUP)
@@ -174,11 +127,13 @@ async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: F
 async def test_admin_source_management_through_telegram(running: FakeBotApi) -> None:
     api = running
     api.files["second.json"] = (SEEDS / "feeds" / "briefs.json").read_bytes()
-    added = await ask(api, f"/addsource {api.url('extra.xml')}", user=ADMIN)
+    added = await ask(api, f"/addsource {api.url('extra.xml')}", user=ADMIN, replies=2)
     source_id = int(added.split("#", 1)[1].split("<", 1)[0].split()[0])
     for command in ("/pausesource", "/resumesource", "/stats", "/export"):
         assert await ask(api, f"{command} {source_id}".strip()) == NOT_ADMIN
     assert "is paused" in await ask(api, f"/pausesource {source_id}", user=ADMIN)
+    again = await ask(api, f"/pausesource {source_id}", user=ADMIN)
+    assert "was already paused" in again and f"/resumesource {source_id}" in again
     assert "Usage: /setinterval" in await ask(api, "/setinterval 3", user=ADMIN)
     assert "every 30m" in await ask(api, f"/setinterval {source_id} 30m", user=ADMIN)
     assert "is resumed" in await ask(api, f"/resumesource {source_id}", user=ADMIN)
@@ -201,7 +156,8 @@ async def test_admin_source_management_through_telegram(running: FakeBotApi) -> 
     ).encode()
     before = len(api.texts(ADMIN))
     api.push_document("feeds.opml", opml, user_id=ADMIN)
-    await api.wait_for(lambda: len(api.texts(ADMIN)) > before)
+    await api.wait_for(lambda: len(api.texts(ADMIN)) >= before + 2)
+    assert api.texts(ADMIN)[before].startswith("⏳ Reading the OPML file")
     report = api.texts(ADMIN)[-1]
     assert "1 added, 1 skipped, 1 failed" in report and "Briefs" in report and "already a source" in report
 
@@ -210,6 +166,7 @@ async def test_a_chat_that_removed_the_bot_is_deactivated_and_admins_are_told(
     running: FakeBotApi, clock: FakeClock
 ) -> None:
     api = running
+    api.set_member(GROUP, USER, "creator")
     assert "Subscribed" in await ask(api, "/subscribe 18:01 UTC", chat=GROUP)
     api.failures[GROUP] = (403, "Forbidden: bot was kicked from the supergroup chat", {})
     clock.advance(minutes=1, seconds=5)
@@ -225,7 +182,7 @@ async def test_a_group_that_became_a_supergroup_gets_its_digest_there(
     running: FakeBotApi, clock: FakeClock
 ) -> None:
     api = running
-    assert "Subscribed" in await ask(api, "/subscribe 18:01 UTC", chat=GROUP)
+    assert "Subscribed" in await ask(api, "/subscribe 18:01 UTC", user=ADMIN, chat=GROUP)
     api.failures[GROUP] = (400, "Bad Request: group chat was upgraded to a supergroup chat",
                            {"migrate_to_chat_id": -1009999})
     clock.advance(minutes=1, seconds=5)

@@ -30,10 +30,11 @@ async def test_addsource_finds_the_feed_a_page_links(services: Services, web: We
 
 async def test_pause_resume_interval_and_backoff(services: Services, web: Web, clock: FakeClock) -> None:
     source, _ = await services.sources.add("https://feeds.example/atom10.xml")
-    await services.sources.pause(source.id)
+    assert (await services.sources.pause(source.id))[1] is True
+    assert (await services.sources.pause(source.id))[1] is False, "already paused: nothing changed"
     clock.advance(hours=1)
     assert await services.sources.poll_due() == []
-    await services.sources.pause(source.id, False)
+    assert (await services.sources.pause(source.id, False))[1] is True
     assert len(await services.sources.poll_due()) == 1
     changed = await services.sources.set_interval(source.id, "2h")
     assert changed.interval_seconds == 7200

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from news.models import Briefing, Link, SearchHit, SearchPage, Source, Story, StoryGroup, Subscription
+from news.opml import ImportReport
 from news.render import (
     MARK_END,
     MARK_START,
@@ -17,7 +18,7 @@ from news.render import (
     render_search,
     render_subscription,
 )
-from news.render_sources import render_change
+from news.render_sources import CLI_COMMANDS, pause_change, render_change, render_import, render_source_list
 from tests.botapi import check_html
 
 T = datetime(2026, 1, 20, 15, 0, tzinfo=UTC)
@@ -258,3 +259,35 @@ def test_render_change_escapes_and_says_what_changed(change: str, detail: str, e
     rendered = render_change(Source(4, "https://a.example/", EVIL), change, detail)
     assert EVIL_ESCAPED in rendered and rendered.endswith(expected)
     assert check_html(rendered) is None
+
+
+@pytest.mark.parametrize(
+    ("paused", "changed", "expected"),
+    [
+        (True, True, "is paused: not fetched until /resumesource 4."),
+        (True, False, "was already paused: not fetched until /resumesource 4."),
+        (False, True, "is resumed: I will check it now."),
+        (False, False, "was not paused; I will check it now."),
+    ],
+)
+def test_pausing_twice_says_it_was_already_paused(paused: bool, changed: bool, expected: str) -> None:
+    rendered = render_change(Source(4, "https://a.example/", EVIL), pause_change(paused, changed))
+    assert rendered.endswith(expected) and EVIL_ESCAPED in rendered
+
+
+def test_the_terminal_names_its_own_commands() -> None:
+    source = Source(4, "https://a.example/", "Wire")
+    assert render_change(source, "paused", commands=CLI_COMMANDS).endswith("until newsbot sources resume 4.")
+    assert render_source_list([], T, commands=CLI_COMMANDS).endswith("add one with newsbot sources add URL.")
+    listed = render_source_list([source], T, page=1, pages=2, total=11, commands=CLI_COMMANDS)
+    assert listed.endswith("More: newsbot sources list 2") and "/sources" not in listed
+    assert render_source_list([], T).endswith("add one with /addsource &lt;url&gt;.")
+
+
+@pytest.mark.parametrize(("count", "words"), [(0, "0 stories"), (1, "1 story"), (2, "2 stories")])
+def test_story_counts_are_singular_or_plural(count: int, words: str) -> None:
+    source = Source(4, "https://a.example/", "Wire", story_count=count, stories_last_day=count)
+    assert f"<i>{words} · {count} in the last day · every 15m</i>" in render_source_list([source], T)
+    report = ImportReport()
+    report.added.append((source, count))
+    assert render_import(report).endswith(f"Wire</a>: {words}")

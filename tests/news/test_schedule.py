@@ -17,6 +17,7 @@ from news.schedule import (
     parse_subscribe_args,
     parse_time_of_day,
     parse_timezone,
+    split_arguments,
 )
 
 KYIV = "Europe/Kyiv"
@@ -58,7 +59,9 @@ def test_parse_time_of_day_rejects(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("07:30", True), ("7h", False), ("7h3", True), ("25:00", True), ("Europe/Kyiv", False), ("energy", False)],
+    [("07:30", True), ("7h", False), ("7h3", True), ("25:00", True), ("Europe/Kyiv", False), ("energy", False),
+     ("8pm", True), ("8PM", True), ("8:30am", True), ("8.30p.m.", True), ("pm", True), ("0800", True), ("800", True),
+     ("8", True), ("07:30:00", True), ("12345", False), ("g7", False), ("5g", False), ("+03:00", False)],
 )
 def test_looks_like_time(value: str, expected: bool) -> None:
     assert looks_like_time(value) is expected
@@ -93,12 +96,25 @@ def test_parse_timezone(value: str, expected: str) -> None:
     [
         "", "   ", "Mars/Olympus", "Kyiv", "Europe", "Europe/", "Europe//Kyiv", "Europe/Kyiv/", "+03:00", "UTC+3",
         "../etc", "../../etc/passwd", "/etc/passwd", "Europe/../UTC", "..", "./UTC", "Europe/./Kyiv",
-        "etc/passwd", "\\..\\etc", "Europe\\Kyiv", "Europe/Kyiv\x00", "zone.tab", "tzdata.zi",
+        "etc/passwd", "\\..\\etc", "Europe\\Kyiv", "Europe/Kyiv\x00", "zone.tab", "tzdata.zi", "Factory",
+        "localtime",
     ],
 )
 def test_parse_timezone_rejects(value: str) -> None:
     with pytest.raises(InvalidArgument, match="not a time zone"):
         parse_timezone(value)
+
+
+@pytest.mark.parametrize("value", ["UTC+3", "utc-5", "GMT-5", "GMT+03:00", "+03:00", "-0500", "UTC−3", "+3"])
+def test_parse_timezone_refuses_offsets_pointing_at_city_zones(value: str) -> None:
+    with pytest.raises(InvalidArgument, match=r"is a UTC offset, not a time zone; use a city's zone name.*Europe/Kyiv"):
+        parse_timezone(value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("CET", "CET"), ("cet", "CET"), ("japan", "Japan"), ("GMT+0", "GMT+0"),
+                                                 ("Etc/GMT-3", "Etc/GMT-3"), ("europe/kyiv", "Europe/Kyiv")])
+def test_parse_timezone_reads_every_iana_name_in_any_case(value: str, expected: str) -> None:
+    assert parse_timezone(value) == expected
 
 
 # ---------------------------------------------------------------- next_due
@@ -203,6 +219,20 @@ def test_format_local() -> None:
         ([f"t{n}" for n in range(MAX_TOPICS)], (None, None, tuple(f"t{n}" for n in range(MAX_TOPICS)))),
         (["x"] * (MAX_TOPICS + 5), (None, None, ("x",))),
         (["a" * 100], (None, None, ("a" * 40,))),
+        (["08:00", "CET"], (time(8), "CET", ())),
+        (["08:00", "Japan", "energy"], (time(8), "Japan", ("energy",))),
+        (["08:00", "japan"], (time(8), "Japan", ())),
+        (["CET", "energy"], (None, "CET", ("energy",))),
+        (["est5edt"], (None, "EST5EDT", ())),
+        (["japan", "08:00"], (time(8), None, ("japan",))),
+        (["israel", "iran"], (None, None, ("israel", "iran"))),
+        (["08:00", "Europe/Kyiv", "japan"], (time(8), KYIV, ("japan",))),
+        (["08:00", '"japan"'], (time(8), None, ("japan",))),
+        (['"climate change"', "energy"], (None, None, ("climate change", "energy"))),
+        (['"  Climate   CHANGE! "'], (None, None, ("climate change",))),
+        (['"2026"', '"08:00"'], (None, None, ("2026", "0800"))),
+        (['""', '"!!"'], (None, None, ())),
+        (['"' + "word " * 20 + '"'], (None, None, (" ".join(["word"] * 8),))),
     ],
 )
 def test_parse_subscribe_args(args: list[str], expected: tuple[object, ...]) -> None:
@@ -217,11 +247,35 @@ def test_parse_subscribe_args(args: list[str], expected: tuple[object, ...]) -> 
         (["7:61", "Europe/Kyiv"], "not a time of day"),
         (["Mars/Olympus"], "not a time zone"),
         (["../etc/passwd"], "not a time zone"),
+        (["8pm"], "'8pm' is not a time of day"),
+        (["0800"], "'0800' is not a time of day"),
+        (["8", "pm"], "'8' is not a time of day"),
+        (["08:00", "pm"], "'pm' is not a time of day"),
+        (["7:5"], "not a time of day"),
+        (["07:30:00"], "not a time of day"),
+        (["08:00", "UTC+3"], "'UTC\\+3' is a UTC offset, not a time zone; use a city's zone name"),
+        (["+03:00"], "is a UTC offset"),
+        (["GMT-5", "energy"], "is a UTC offset"),
     ],
 )
 def test_parse_subscribe_args_errors(args: list[str], match: str) -> None:
     with pytest.raises(InvalidArgument, match=match):
         parse_subscribe_args(args)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("08:00  Europe/Kyiv energy", ["08:00", "Europe/Kyiv", "energy"]),
+        ('08:00 "climate change" energy', ["08:00", '"climate change"', "energy"]),
+        ("“climate   change” «ai act» „wahl“", ['"climate change"', '"ai act"', '"wahl"']),
+        ('"unclosed phrase here', ['"unclosed phrase here"']),
+        ('@newsroom 07:00 "a b"', ["@newsroom", "07:00", '"a b"']),
+    ],
+)
+def test_split_arguments_keeps_quoted_phrases_together(text: str, expected: list[str]) -> None:
+    assert split_arguments(text) == expected
 
 
 def test_parse_subscribe_args_dedupes_truncated_topics() -> None:

@@ -28,6 +28,17 @@ async def test_due_subscriptions_and_deactivation(db: Database) -> None:
     assert stored is not None and stored.topics == ("greenland",) and stored.timezone == "Europe/Kyiv"
 
 
+async def test_phrase_topics_come_back_whole_and_old_rows_still_read(db: Database) -> None:
+    topics = ("climate change", "energy", "rock'n'roll", "x-ray vision")
+    async with db.transaction() as session:
+        await repo.save_subscription(session, Subscription(5, time(8), "UTC", topics, True, NOW), NOW)
+        await repo.save_subscription(session, Subscription(6, time(8), "UTC", ("greenland", "kyiv"), True, NOW), NOW)
+    async with db.transaction() as session:
+        phrases, words = await repo.get_subscription(session, 5), await repo.get_subscription(session, 6)
+    assert phrases is not None and phrases.topics == topics
+    assert words is not None and words.topics == ("greenland", "kyiv"), "space-separated words, as rows were before"
+
+
 async def _subscribe_many(db: Database, count: int) -> None:
     async with db.transaction() as session:
         for chat_id in range(1, count + 1):

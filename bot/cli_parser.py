@@ -1,0 +1,107 @@
+"""The `newsbot` command line: subcommands, their arguments and help, and the checks of argument values."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import cli_sources
+from news.query import QUERY_LANGUAGE
+from services.sources import FILE_SUFFIXES
+
+SEARCH_USAGE = f"usage: newsbot search [--page N] WORDS... - {QUERY_LANGUAGE}"
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)  # a day after the epoch and a day before year 9999: windows fit
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+INSTANT_FORM = "an ISO 8601 time like 2026-01-20T18:00Z (UTC unless it has an offset), from 1970-01-02 to 9998-12-31"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand with its help."""
+    parser = argparse.ArgumentParser(prog="newsbot", description="Self-hosted Telegram news-briefing bot.")
+    parser.add_argument("--html", action="store_true", help="print messages as the Telegram HTML sent")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot (long polling, or a webhook; needs NEWSBOT_TOKEN)")
+    run.add_argument("--webhook", metavar="URL", type=_https_url, help="public https URL Telegram posts updates to")
+    run.add_argument("--listen", metavar="HOST:PORT", type=_listen, default="0.0.0.0:8443",
+                     help="where the webhook server listens (default 0.0.0.0:8443)")
+    demo_parser = sub.add_parser("demo", help="load seeds/ into a database and show a brief, a search and a digest")
+    demo_parser.add_argument("--seeds", default=None, help="directory of sample documents (default: seeds/)")
+    ingest = sub.add_parser("ingest", help="add and fetch sources: feed URLs, files or directories")
+    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL", help=(
+        f"an http(s) feed URL, a feed or story file ({' '.join(FILE_SUFFIXES)}) or a directory of them; "
+        "sources already known are fetched again"))
+    brief = sub.add_parser("brief", help="print today's brief, optionally about a topic")
+    brief.add_argument("topic", nargs="*", metavar="TOPIC",
+                       help="words the stories must be about (default: every story of the day)")
+    brief.add_argument("--at", type=_instant, default=None, help=f"brief of the day up to this time: {INSTANT_FORM}")
+    _add_search(sub)
+    digest = sub.add_parser("digest", help="print today's digest")
+    digest.add_argument("--at", type=_instant, default=None, help=f"digest as of this time: {INSTANT_FORM}")
+    cli_sources.add_parsers(sub)
+    database = sub.add_parser("db", help="database maintenance")
+    database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
+    return parser
+
+
+def _add_search(sub: Any) -> None:
+    """`search`: no -h, so that a leading '-word' (a word to exclude) is a query word (see parse_arguments)."""
+    search = sub.add_parser(
+        "search", help="print ranked search results", add_help=False, usage="newsbot search [--page N] WORDS...",
+        description="Ranked search over every stored story, in the query language of the bot's /search.",
+        epilog="Example: newsbot search greenland -trump since:7d (-h alone shows this help)",
+    )
+    search.add_argument("--help", action="help", help="show this help message and exit")
+    search.add_argument("query", nargs="*", metavar="WORDS", help=f"what to find: {QUERY_LANGUAGE}")
+    search.add_argument("--page", type=_positive, default=1, metavar="N", help="page of 5 results (default 1)")
+    search.set_defaults(search_parser=search)
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line; in a search, '-word' (a word to exclude) is a query word, not an unknown option."""
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if args.command == "search":
+        args.query = [word for word in [*args.query, *extras] if not word.startswith("--")]
+        extras = [word for word in extras if word.startswith("--") and word != "--"]
+        if args.query == ["-h"]:
+            args.search_parser.print_help()
+            args.search_parser.exit()
+        if not args.query and not extras:
+            args.search_parser.error("the following arguments are required: WORDS")
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a page number (1, 2, ...)")
+    return int(value)
+
+
+def _https_url(value: str) -> str:
+    if not value.startswith("https://") or len(value) < 12:
+        raise argparse.ArgumentTypeError(f"'{value}' is not an https URL (Telegram only posts to https)")
+    return value
+
+
+def _listen(value: str) -> str:
+    _, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"'{value}' is not HOST:PORT, e.g. 0.0.0.0:8443")
+    return value
+
+
+def _instant(value: str) -> datetime:
+    """An ISO 8601 time as UTC, in the range where a day's window before it (and a second after) fits."""
+    stamp: datetime | None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+    except (ValueError, OverflowError):
+        stamp = None
+    if stamp is None or not EARLIEST <= stamp <= LATEST:
+        raise argparse.ArgumentTypeError(f"'{value}' is not {INSTANT_FORM}")
+    return stamp

@@ -1,0 +1,55 @@
+"""Who may change a chat's settings: anyone in a private chat; in a group, its administrators and the bot's admins."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+
+from handlers.context import BotContext, reply, user_id
+from handlers.texts import NOT_CHAT_ADMIN
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+MANAGERS = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+async def may_manage_chat(update: Update, context: BotContext) -> bool:
+    """Whether the sender may change this chat's settings (in a group: its administrators and the bot's admins)."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in GROUPS:
+        return True
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous administrator writes as the group itself
+    user = user_id(update)
+    if user is None:
+        return False
+    if context.services.is_admin(user):
+        return True
+    try:
+        member = await context.bot.get_chat_member(chat.id, user)
+    except (BadRequest, Forbidden) as exc:
+        logger.warning("cannot tell whether user %s administers chat %s: %s", user, chat.id, exc)
+        return False
+    return member.status in MANAGERS
+
+
+def chat_admin_only(handler: Handler) -> Handler:
+    """Run the handler in a group only for its administrators (and the bot's admins); refuse others politely."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> None:
+        if not await may_manage_chat(update, context):
+            logger.info("refused /%s in chat %s for user %s", handler.__name__, update.effective_chat, user_id(update))
+            await reply(update, NOT_CHAT_ADMIN)
+            return
+        await handler(update, context)
+
+    return guarded
