@@ -36,8 +36,9 @@ from storage.sent_log import SentLog, log_directory
 
 logger = logging.getLogger(__name__)
 # Chats are served side by side, so one slow command (/refresh) holds up no other chat. Each service call opens its
-# own database session and source writes take a lock, so handlers share no state; the bound spares database pools.
-CONCURRENT_UPDATES = 16
+# own database session and source writes take a lock, so handlers share no state; the bound stays under the SQLite
+# pool's 15 connections, which the job queue shares.
+CONCURRENT_UPDATES = 8
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 

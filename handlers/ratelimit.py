@@ -18,6 +18,7 @@ from telegram.ext import BaseRateLimiter
 logger = logging.getLogger(__name__)
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 MAX_CHAT_LIMITERS = 4096
+_LOOKUPS = ("get",)  # getChatMember, getChat...: lookups, not messages; Telegram's per-chat limits are on messages
 PRIVATE_SECONDS = 1.0  # one message a second per private chat
 GROUP_SECONDS = 3.0  # 20 messages a minute per group or channel
 PAUSE_MARGIN = 0.1  # seconds added to a 429's retry_after
@@ -69,7 +70,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> JSONResult:
         """Run one Bot API request within the limits, retrying it after each 429."""
-        chat = _chat_key(data.get("chat_id"))
+        chat = _chat_key(data.get("chat_id")) if not endpoint.startswith(_LOOKUPS) else None
         retries = self._max_retries if rate_limit_args is None else rate_limit_args
         async with self._chat_limiter(chat) if chat is not None else contextlib.nullcontext():
             for attempt in range(retries + 1):

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo, available_timezones
 from news.errors import InvalidArgument
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
-_TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,4}$|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$|[ap]\.?m\.?$)", re.IGNORECASE)
+_TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$)", re.IGNORECASE)
+_MERIDIEM = re.compile(r"^[ap]\.?m\.?$", re.IGNORECASE)  # am/pm: part of a time right after one, else a topic
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")  # 0800, 8: a time when first, a topic (2026, 737) elsewhere
 _OFFSET = re.compile(r"^(utc|gmt|z)?\s*[+\-\u2212]\s*\d{1,2}([:.]?\d{2})?$", re.IGNORECASE)
 _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 TIME_FORM = "HH:MM, 24-hour (for example 07:30)"
@@ -27,7 +29,7 @@ def parse_time_of_day(value: str) -> time:
 
 
 def looks_like_time(value: str) -> bool:
-    """Tell whether an argument is meant as a time of day (07:30, 7.30, 0800, 8pm, pm), valid or not."""
+    """Tell whether an argument is meant as a time of day (07:30, 7.30, 8pm), valid or not."""
     return bool(_TIME_LIKE.match(value.strip()))
 
 
@@ -98,20 +100,23 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
     """Split /subscribe arguments into a time of day, a time zone and topics (each optional).
 
     A quoted argument is always a topic (a phrase when it has several words). A zone named after a place
-    (Japan, Israel) is the zone right after the time and a topic elsewhere; UTC, CET or Europe/Kyiv always a zone."""
+    (Japan, Israel) or a lower-case abbreviation (met, cet) is the zone right after the time and a topic elsewhere;
+    UTC, GMT, CET in capitals or Europe/Kyiv always a zone. A bare number (0800) is a time only when first."""
     at: time | None = None
     zone: str | None = None
     topics: list[str] = []
     after_time = False
-    for arg in args:
+    for position, arg in enumerate(args):
         quoted = len(arg) >= 2 and arg[0] == arg[-1] == '"'
-        if not quoted and looks_like_time(arg):
+        timed = not quoted and (looks_like_time(arg) or (position == 0 and bool(_BARE_NUMBER.match(arg))))
+        timed = timed or (after_time and bool(_MERIDIEM.match(arg)))  # "08:00 pm"
+        if timed:
             at = parse_time_of_day(arg)
         elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
             zone = named
         elif (topic := _topic(arg[1:-1] if quoted else arg)) and topic not in topics:
             topics.append(topic)
-        after_time = not quoted and looks_like_time(arg)
+        after_time = timed
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")
     return at, zone, tuple(topics)
@@ -122,7 +127,8 @@ def _zone_argument(arg: str, after_time: bool) -> str | None:
     if "/" in arg or _OFFSET.match(arg):
         return parse_timezone(arg)
     zone = zone_name(arg)
-    return zone if zone is not None and (after_time or _CLOCK_ZONE.match(zone)) else None
+    written_as_zone = arg.upper() in ("UTC", "GMT") or (arg.isupper() and _CLOCK_ZONE.match(zone or "") is not None)
+    return zone if zone is not None and (after_time or written_as_zone) else None
 
 
 def _topic(text: str) -> str:

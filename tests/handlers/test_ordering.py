@@ -33,3 +33,24 @@ async def test_chats_run_side_by_side_but_each_in_order() -> None:
     await asyncio.gather(slow, after)
     assert order == ["other chat", "no chat", "slow", "same chat"]
     assert processor._chats == {}
+
+
+async def test_updates_waiting_behind_a_slow_one_take_no_running_slot() -> None:
+    processor = ChatOrderedProcessor(2)
+    gate = asyncio.Event()
+    done: list[int] = []
+
+    async def handle(number: int, wait: bool = False) -> None:
+        if wait:
+            await gate.wait()
+        done.append(number)
+
+    busy = [asyncio.create_task(processor.process_update(_update(1, 10), handle(1, wait=True)))]
+    busy += [asyncio.create_task(processor.process_update(_update(n, 10), handle(n))) for n in range(2, 20)]
+    await asyncio.sleep(0)
+    await asyncio.wait_for(processor.process_update(_update(50, 20), handle(50)), timeout=1)
+    assert done == [50]
+    gate.set()
+    await asyncio.gather(*busy)
+    assert done == [50, *range(1, 20)]
+    assert processor._chats == {}

@@ -95,3 +95,13 @@ async def test_requests_without_a_chat_are_not_paced() -> None:
     for _ in range(3):
         await limiter.process_request(call, (None,), {}, "getMe", {}, None)
     assert time.monotonic() - started < 0.1 and len(stamps) == 3
+
+
+async def test_lookups_in_a_chat_are_not_paced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "GROUP_SECONDS", 3.0)
+    limiter, stamps = FloodLimiter(rate=1), []
+    call = recorder(stamps)
+    started = time.monotonic()
+    for _ in range(3):
+        await limiter.process_request(call, (-100,), {}, "getChatMember", {"chat_id": -100, "user_id": 5}, None)
+    assert time.monotonic() - started < 0.1 and len(stamps) == 3
