@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Chat, Message, Update
 
 from handlers.ordering import ChatOrderedProcessor
+
+
+def _handler(gate: asyncio.Event, log: list[Any]) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A handler that records its name once done, after waiting for the gate when asked to."""
+
+    async def handle(name: Any, wait: bool = False) -> None:
+        if wait:
+            await gate.wait()
+        log.append(name)
+
+    return handle
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -15,14 +28,8 @@ def _update(update_id: int, chat_id: int) -> Update:
 
 
 async def test_chats_run_side_by_side_but_each_in_order() -> None:
-    processor = ChatOrderedProcessor(8)
-    gate = asyncio.Event()
-    order: list[str] = []
-
-    async def handle(name: str, wait: bool = False) -> None:
-        if wait:
-            await gate.wait()
-        order.append(name)
+    processor, gate, order = ChatOrderedProcessor(8), asyncio.Event(), list[str]()
+    handle = _handler(gate, order)
 
     slow = asyncio.create_task(processor.process_update(_update(1, 10), handle("slow", wait=True)))
     after = asyncio.create_task(processor.process_update(_update(2, 10), handle("same chat")))
@@ -36,14 +43,8 @@ async def test_chats_run_side_by_side_but_each_in_order() -> None:
 
 
 async def test_updates_waiting_behind_a_slow_one_take_no_running_slot() -> None:
-    processor = ChatOrderedProcessor(2)
-    gate = asyncio.Event()
-    done: list[int] = []
-
-    async def handle(number: int, wait: bool = False) -> None:
-        if wait:
-            await gate.wait()
-        done.append(number)
+    processor, gate, done = ChatOrderedProcessor(2), asyncio.Event(), list[int]()
+    handle = _handler(gate, done)
 
     busy = [asyncio.create_task(processor.process_update(_update(1, 10), handle(1, wait=True)))]
     busy += [asyncio.create_task(processor.process_update(_update(n, 10), handle(n))) for n in range(2, 20)]
