@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from news.errors import InvalidArgument
+from news.nlp import terms
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$)", re.IGNORECASE)
@@ -115,6 +116,8 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
         elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
             zone = named
         elif (topic := _topic(arg[1:-1] if quoted else arg)) and topic not in topics:
+            if topic != "all" and not terms(topic):  # "the", "of the": would match every story
+                raise InvalidArgument(f"'{topic}' has no word a story could be about; name a topic such as greenland")
             topics.append(topic)
         after_time = timed
     if len(topics) > MAX_TOPICS:

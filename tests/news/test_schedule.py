@@ -217,7 +217,7 @@ def test_format_local() -> None:
         (["!!!"], (None, None, ())),
         (["07:30", "08:15"], (time(8, 15), None, ())),
         ([f"t{n}" for n in range(MAX_TOPICS)], (None, None, tuple(f"t{n}" for n in range(MAX_TOPICS)))),
-        (["x"] * (MAX_TOPICS + 5), (None, None, ("x",))),
+        (["xi"] * (MAX_TOPICS + 5), (None, None, ("xi",))),
         (["a" * 100], (None, None, ("a" * 40,))),
         (["08:00", "CET"], (time(8), "CET", ())),
         (["08:00", "Japan", "energy"], (time(8), "Japan", ("energy",))),
@@ -263,6 +263,8 @@ def test_parse_subscribe_args(args: list[str], expected: tuple[object, ...]) -> 
         (["08:00", "UTC+3"], "'UTC\\+3' is a UTC offset, not a time zone; use a city's zone name"),
         (["+03:00"], "is a UTC offset"),
         (["GMT-5", "energy"], "is a UTC offset"),
+        (["08:00", "the"], "'the' has no word a story could be about"),
+        (['"of the"'], "'of the' has no word"),
     ],
 )
 def test_parse_subscribe_args_errors(args: list[str], match: str) -> None:
