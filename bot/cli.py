@@ -18,10 +18,9 @@ from bot.app import build_application, build_services, run_polling, run_webhook
 from bot.cli_parser import SEARCH_USAGE, parse_arguments
 from bot.settings import Settings, load_environment
 from bot.terminal import to_terminal
-from news.errors import InvalidArgument, NewsbotError
+from news.errors import InvalidArgument, NewsbotError, UselessQuery
 from news.messages import split_message
-from news.query import USAGE as BOT_SEARCH_USAGE
-from news.render import render_briefing, render_search
+from news.render import empty_brief, render_briefing, render_search
 from services.clock import Clock, utc_now
 from services.container import Services
 from storage.db import DatabaseUnavailable
@@ -54,17 +53,14 @@ async def _brief(services: Services, args: argparse.Namespace) -> list[str]:
     topics = [topic] if topic else []
     briefing = await services.briefs.brief(topics, at=args.at)
     day = f"in the day up to {args.at:%d %b %Y %H:%M} UTC" if args.at else ""
-    empty = f"No stories about '{topic}' {day or 'today'}." if topic else f"No stories {day or 'in the last day yet'}."
-    return split_message(render_briefing(briefing, empty=empty))
+    return split_message(render_briefing(briefing, empty=empty_brief(topic, day)))
 
 
 async def _search(services: Services, args: argparse.Namespace) -> list[str]:
     try:
         page = await services.briefs.search(" ".join(args.query), args.page)
-    except InvalidArgument as exc:
-        if str(exc) == BOT_SEARCH_USAGE:
-            raise InvalidArgument(SEARCH_USAGE) from None
-        raise
+    except UselessQuery:
+        raise InvalidArgument(SEARCH_USAGE) from None
     return [render_search(page)]
 
 

@@ -11,7 +11,7 @@ from news.errors import InvalidArgument
 from news.health import SWITCH
 from news.messages import split_message
 from news.render_sources import (
-    CLI_COMMANDS,
+    CommandNames,
     pause_change,
     render_added,
     render_change,
@@ -20,6 +20,8 @@ from news.render_sources import (
     render_stats,
 )
 from services.container import Services
+
+CLI_COMMANDS = CommandNames("newsbot sources resume {id}", "newsbot sources add URL", "newsbot sources list {page}")
 
 
 def add_parsers(sub: Any) -> None:

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable, Coroutine
 from html import escape
-from typing import Any
 
 from telegram import Update
 
-from handlers.context import BotContext, reply, user_id
-from handlers.texts import NOT_ADMIN, REFRESHING, usage
+from handlers.context import BotContext, reply
+from handlers.permissions import admin_only
+from handlers.texts import REFRESHING, usage
 from news.errors import NewsbotError
 from news.health import parse_source_id
 from news.render_sources import render_added, render_change
-
-logger = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-
-
-def admin_only(handler: Handler) -> Handler:
-    """Run the handler only for configured admins; refuse everyone else politely."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> None:
-        if not context.services.is_admin(user_id(update)):
-            logger.info("refused /%s for user %s", handler.__name__, user_id(update))
-            await reply(update, NOT_ADMIN)
-            return
-        await handler(update, context)
-
-    return guarded
 
 
 @admin_only

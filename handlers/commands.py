@@ -14,7 +14,7 @@ from handlers.permissions import chat_admin_only
 from handlers.texts import NOT_ADMIN, UNKNOWN_COMMAND, WELCOME, help_text, usage
 from news.errors import InvalidArgument
 from news.models import SearchPage
-from news.render import render_briefing, render_search, render_subscription
+from news.render import empty_brief, render_briefing, render_search, render_subscription
 from news.render_sources import render_source_list
 from news.schedule import split_arguments
 
@@ -39,8 +39,7 @@ async def brief(update: Update, context: BotContext) -> None:
     except InvalidArgument as exc:
         await reply(update, f"{escape(str(exc))}\n{usage('brief')}")
         return
-    empty = f"No stories about '{topic}' today." if topic else "No stories in the last day yet."
-    await reply(update, render_briefing(briefing, empty=empty))
+    await reply(update, render_briefing(briefing, empty=empty_brief(topic)))
 
 
 async def search(update: Update, context: BotContext) -> None:

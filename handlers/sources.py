@@ -10,8 +10,8 @@ from html import escape
 from telegram import Bot, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from handlers.admin import admin_only
 from handlers.context import BotContext, reply
+from handlers.permissions import admin_only
 from handlers.texts import IMPORTING, usage
 from news.errors import NewsbotError
 from news.health import SWITCH, parse_source_id

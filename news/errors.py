@@ -25,6 +25,10 @@ class InvalidArgument(NewsbotError):
     """A command argument that is not in the expected form."""
 
 
+class UselessQuery(InvalidArgument):
+    """A search query with nothing to look for (no word, or only exclusions and filters)."""
+
+
 class DeliveryError(NewsbotError):
     """A message that could not be delivered; permanent when retrying cannot help (blocked, kicked)."""
 

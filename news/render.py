@@ -32,6 +32,11 @@ def render_briefing(briefing: Briefing, *, empty: str = "No stories in this peri
     return "\n\n".join(blocks)
 
 
+def empty_brief(topic: str, day: str = "") -> str:
+    """What a brief says when nothing matched: about a topic or not, today or in the `day` described."""
+    return f"No stories about '{topic}' {day or 'today'}." if topic else f"No stories {day or 'in the last day yet'}."
+
+
 def _render_group(index: int, group: StoryGroup) -> str:
     sources = source_count(group)
     reports = len(group.stories)

@@ -27,7 +27,6 @@ class CommandNames:
 
 
 BOT_COMMANDS = CommandNames()
-CLI_COMMANDS = CommandNames("newsbot sources resume {id}", "newsbot sources add URL", "newsbot sources list {page}")
 
 
 def stories(count: int) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from news.briefing import compose_briefing
-from news.errors import InvalidArgument
+from news.errors import InvalidArgument, UselessQuery
 from news.models import Briefing, SearchPage
 from news.nlp import terms
 from news.query import MAX_COUNTED, USAGE, parse_query
@@ -48,10 +48,10 @@ class BriefService:
         return compose_briefing(stories, now=until, title=title, topics=wanted, method=self.grouping)
 
     async def search(self, text: str, page: int = 1) -> SearchPage:
-        """One page of ranked results; InvalidArgument with the usage line for a useless query."""
+        """One page of ranked results; UselessQuery (an InvalidArgument) with the usage line for a useless query."""
         query = parse_query(text, self.clock())
         if not query.is_useful:
-            raise InvalidArgument(USAGE)
+            raise UselessQuery(USAGE)
         page = min(max(1, page), MAX_PAGE)
         async with self.db.transaction() as session:
             hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)

@@ -20,6 +20,7 @@ async def test_subscribe_reads_times_zones_and_quoted_topics(running: FakeBotApi
     for wrong in ("8pm", "0800", "8 pm"):
         answer = await ask(api, f"/subscribe {wrong}")
         assert "is not a time of day" in answer and "Usage: /subscribe" in answer, wrong
+        assert "Quote a topic to keep its words together" in answer, "the usage says how to keep a phrase"
     offset = await ask(api, "/subscribe 08:00 UTC+3")
     assert "&#x27;UTC+3&#x27; is a UTC offset" in offset and "Europe/Kyiv" in offset and "Usage" in offset
     assert await ask(api, "/unsubscribe") == "There was no daily digest to stop.", "the errors saved nothing"

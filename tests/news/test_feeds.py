@@ -346,6 +346,17 @@ def test_binary_data_is_not_taken_for_a_text_document(data: bytes) -> None:
         parse_document(data)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"Zorvia votes.\x07\x0c" + b" The senate met today." * 15, id="a-stray-control"),
+        pytest.param("Caf\u00e9 cr\u00e8me. D\u00e9j\u00e0 vu. ".encode("cp1252") * 6 + b"\x81", id="cp1252-odd-byte"),
+    ],
+)
+def test_text_with_a_few_odd_characters_is_still_text(data: bytes) -> None:
+    assert parse_document(data).entries
+
+
 def test_plain_text_utf16_is_read_as_text() -> None:
     feed = parse_document("Café crème. Déjà vu encore.".encode("utf-16"))
     assert [e.title for e in feed.entries] == ["Café crème"]

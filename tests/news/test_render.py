@@ -18,12 +18,14 @@ from news.render import (
     render_search,
     render_subscription,
 )
-from news.render_sources import CLI_COMMANDS, pause_change, render_change, render_import, render_source_list
+from news.render_sources import CommandNames, pause_change, render_change, render_import, render_source_list
 from tests.botapi import check_html
 
 T = datetime(2026, 1, 20, 15, 0, tzinfo=UTC)
 EVIL = '<script>alert("x")</script> & "q"'
 EVIL_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;q&quot;"
+
+CLI_COMMANDS = CommandNames("newsbot sources resume {id}", "newsbot sources add URL", "newsbot sources list {page}")
 
 
 def _story(title: str = "Kyiv without power", url: str | None = "https://a.example/1", *links: Link) -> Story:
