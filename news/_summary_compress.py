@@ -7,11 +7,18 @@ from collections.abc import Callable
 
 from news.nlp import words
 
-__all__ = ["strip_dateline", "variants"]
+__all__ = ["balance_quotes", "strip_dateline", "variants"]
 
 _END = r"(?=[.!?][\"”]?$)"  # the sentence's final punctuation
-_AGENCY = re.compile(r"^(?:[A-Z][A-Z.,'/ ]*\s*)?\([A-Za-z. ]{2,12}\)\s*(?:[—–]+|-+)?\s*(?=[A-Z0-9\"“])")
-_PLACE = re.compile(r"^[A-Z][A-Z.,'/ ]+?\s*(?:[—–]+|--|\s-\s)\s*(?=[A-Z0-9\"“])")
+_TITLE_WORDS = r"[A-Z][A-Za-z.'’]*(?:\s[A-Z][A-Za-z.'’]*){0,2}"  # "New York", "Des Moines", "Fla."
+_AGENCY = re.compile(  # "(CNN) - ", "WASHINGTON (AP) — ", "TEHRAN, Iran (AP) — ", "New York (CNN Business) - "
+    r"^(?:(?:[A-Z][A-Z.,'/ ]*\s*)?\([A-Za-z. ]{2,12}\)\s*(?:[—–]+|-+)?"
+    rf"|{_TITLE_WORDS}(?:,\s+{_TITLE_WORDS})?\s+\([A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?\)\s*(?:[—–]+|-+))"
+    r"\s*(?=[A-Z0-9\"“])"
+)
+_PLACE = re.compile(  # "DENVER — ", "PROGRESO, Texas — ", "Doha, Qatar - "
+    rf"^(?:[A-Z][A-Z.,'/ ]+?|{_TITLE_WORDS},\s+{_TITLE_WORDS})\s*(?:[—–]+|--|\s-\s)\s*(?=[A-Z0-9\"“])"
+)
 _CREDIT = re.compile(  # "Republished from World Wire: ", "Syndicated by Reuters: "
     r"^(?:(?:Syndicated|Republished|Reprinted|Reposted|Cross-?posted|Originally published)\s+(?:from|by|on|in|via)"
     r"|Via)\s+(?:the\s+)?[A-Z][^:.!?]{0,59}:\s*(?=[A-Z0-9\"“])"
@@ -34,6 +41,7 @@ _LEAD_PHRASE = re.compile(
     r"^(?:On|In|During|After|Before|Following|Amid|Despite|According to|Earlier|Late|Last|Weeks|Days|Hours"
     r"|Months|Two|Three|For|At|Under|With|Since)\b[^,;\"“”]{2,70},\s+(?=[A-Z\"“])"
 )
+_QUOTES = ('"', "“", "”")  # double quotation marks (single ones double as apostrophes)
 _MIN_WORDS = 6  # a compressed sentence must keep at least this many words
 
 
@@ -41,6 +49,16 @@ def strip_dateline(sentence: str) -> str:
     """Drop a leading dateline such as 'WASHINGTON (AP) — ', '(CNN) - ' or 'DENVER — ', or a credit line such as
     'Republished from World Wire: '."""
     return _PLACE.sub("", _AGENCY.sub("", _CREDIT.sub("", sentence, count=1), count=1), count=1)
+
+
+def balance_quotes(sentence: str) -> str:
+    """Close a quotation the sentence opens but a later one ends, or drop a closing mark whose opening was cut."""
+    marks = [c for c in sentence if c in _QUOTES]
+    if len(marks) % 2 == 0:
+        return sentence
+    if sentence.endswith(_QUOTES):
+        return sentence[:-1].rstrip()
+    return sentence + ("”" if marks[-1] == "“" else '"')
 
 
 def _capitalize(sentence: str) -> str:

@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from news._summary_compress import strip_dateline, variants
+from news._summary_compress import balance_quotes, strip_dateline, variants
 from news.nlp import split_sentences, stem, terms, words
 
 __all__ = ["summarize", "summarize_group"]
@@ -51,7 +51,7 @@ def summarize(text: str, max_sentences: int = 3) -> list[str]:
         scores = _degree_centrality([terms(s) for s in sentences])
         ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
         sentences = [sentences[i] for i in sorted(ranked[:max_sentences])]
-    return [strip_dateline(s) for s in sentences]
+    return [balance_quotes(strip_dateline(s)) for s in sentences]
 
 
 def _tokens(sentence: str) -> list[str]:
@@ -120,4 +120,4 @@ def summarize_group(texts: Sequence[str], max_sentences: int = 3) -> list[str]:
     if not units:
         return []
     target = _TARGET_RATIO * sum(len(t) for doc in toks for t in doc)
-    return [units[i] for i in sorted(_best_subset(odds, lengths, groups, max_sentences, target))]
+    return [balance_quotes(units[i]) for i in sorted(_best_subset(odds, lengths, groups, max_sentences, target))]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from news._summary_compress import strip_dateline, variants
+from news._summary_compress import balance_quotes, strip_dateline, variants
 from news.nlp import split_sentences, stem, terms
 from news.summarize import summarize, summarize_group
 
@@ -109,10 +109,53 @@ def test_summarize_group_drops_datelines() -> None:
         ("Via Reuters: The senate passed the bill.", "The senate passed the bill."),
         ("Republished figures: 3 of 4 rose.", "Republished figures: 3 of 4 rose."),
         ("Reprinted books sold well: 3 of 4 rose.", "Reprinted books sold well: 3 of 4 rose."),
+        ("TEHRAN, Iran (AP) — Iran denied the report.", "Iran denied the report."),
+        ("DES MOINES, Iowa (AP) — The vote began.", "The vote began."),
+        ("Washington (CNN) -- The senate voted.", "The senate voted."),
+        ("New York (CNN Business) - Shares fell.", "Shares fell."),
+        ("PROGRESO, Texas — Two days later, crews left.", "Two days later, crews left."),
+        ("KISSIMMEE, Fla. — The season restarted.", "The season restarted."),
+        ("Doha, Qatar - Talks resumed.", "Talks resumed."),
+        ("Republican National Committee (RNC) Chair Ronna McDaniel spoke.",
+         "Republican National Committee (RNC) Chair Ronna McDaniel spoke."),
+        ("Schools' Factual (secondary) - In Search won.", "Schools' Factual (secondary) - In Search won."),
+        ("Donald Trump still has grievances — and a rally.", "Donald Trump still has grievances — and a rally."),
+        ("Senate Republicans — in the dark — voted.", "Senate Republicans — in the dark — voted."),
     ],
 )
 def test_strip_dateline(sentence: str, expected: str) -> None:
     assert strip_dateline(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('"Let me be clear, we are leaving.', '"Let me be clear, we are leaving."'),
+        ("“They have a right to a family.", "“They have a right to a family.”"),
+        ('McConnell tweeted, "The winner will be inaugurated.', 'McConnell tweeted, "The winner will be inaugurated."'),
+        ("He was escorted out on Friday, his lawyer said.\"", "He was escorted out on Friday, his lawyer said."),
+        ("Trump threatened Google in a tweet.”", "Trump threatened Google in a tweet."),
+        ('He called it "a stunt" on Sunday.', 'He called it "a stunt" on Sunday.'),
+        ("He called it a “PR stunt.\"", "He called it a “PR stunt.\""),
+        ("It's the senator's bill.", "It's the senator's bill."),
+    ],
+)
+def test_balance_quotes(sentence: str, expected: str) -> None:
+    assert balance_quotes(sentence) == expected
+
+
+def test_summaries_never_leave_a_quotation_open() -> None:
+    story = '"We will rebuild the Zorvian bridge. It will take a year," the mayor said. Crews arrived on Monday.'
+    cut = summarize(story, 1)
+    assert all(sum(s.count(c) for c in '"“”') % 2 == 0 for s in cut)
+    reports = [  # the clause cut keeps the closing mark of the quotation it removes
+        'Lt. Col. Vindman was escorted out of the White House on Friday, his lawyer said, adding Trump had "decided to '
+        'exact revenge." He testified in November.',
+        "Lt. Col. Vindman was escorted out of the White House on Friday, his lawyer said.",
+        "Lt. Col. Vindman was escorted out of the White House on Friday.",
+    ]
+    expected = "Lt. Col. Vindman was escorted out of the White House on Friday, his lawyer said."
+    assert summarize_group(reports, 1) == [expected]
 
 
 def test_variants_are_grammatical_compressions() -> None:
