@@ -19,6 +19,12 @@ _AGENCY = re.compile(  # "(CNN) - ", "WASHINGTON (AP) — ", "TEHRAN, Iran (AP) 
 _PLACE = re.compile(  # "DENVER — ", "PROGRESO, Texas — ", "Doha, Qatar - "
     rf"^(?:[A-Z][A-Z.,'/ ]+?|{_TITLE_WORDS},\s+{_TITLE_WORDS})\s*(?:[—–]+|--|\s-\s)\s*(?=[A-Z0-9\"“])"
 )
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATED = re.compile(  # "LONDON, Jan 20 (Reuters) - ", "Paris, 20 January (AFP) - ", "BRUSSELS, Jan. 20 — "
+    rf"^(?:[A-Z][A-Z.'/ ]*[A-Z.]|{_TITLE_WORDS}(?:,\s+{_TITLE_WORDS})?)"
+    rf",\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    r"\s*(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]+|--|\s-)\s*(?=[A-Z0-9\"“])"
+)
 _CREDIT = re.compile(  # "Republished from World Wire: ", "Syndicated by Reuters: "
     r"^(?:(?:Syndicated|Republished|Reprinted|Reposted|Cross-?posted|Originally published)\s+(?:from|by|on|in|via)"
     r"|Via)\s+(?:the\s+)?[A-Z][^:.!?]{0,59}:\s*(?=[A-Z0-9\"“])"
@@ -48,7 +54,8 @@ _MIN_WORDS = 6  # a compressed sentence must keep at least this many words
 def strip_dateline(sentence: str) -> str:
     """Drop a leading dateline such as 'WASHINGTON (AP) — ', '(CNN) - ' or 'DENVER — ', or a credit line such as
     'Republished from World Wire: '."""
-    return _PLACE.sub("", _AGENCY.sub("", _CREDIT.sub("", sentence, count=1), count=1), count=1)
+    sentence = _DATED.sub("", _CREDIT.sub("", sentence, count=1), count=1)
+    return _PLACE.sub("", _AGENCY.sub("", sentence, count=1), count=1)
 
 
 def balance_quotes(sentence: str) -> str:
