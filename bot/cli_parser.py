@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -42,7 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sources.add_parsers(sub)
     database = sub.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
+    _remember_parsers(parser)
     return parser
+
+
+def _remember_parsers(parser: argparse.ArgumentParser) -> None:
+    """Each (sub)command's parser as the default `command_parser`: the innermost one parsed wins, for its usage."""
+    parser.set_defaults(command_parser=parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                _remember_parsers(subparser)
 
 
 def _add_search(sub: Any) -> None:
@@ -55,24 +66,35 @@ def _add_search(sub: Any) -> None:
     search.add_argument("--help", action="help", help="show this help message and exit")
     search.add_argument("query", nargs="*", metavar="WORDS", help=f"what to find: {QUERY_LANGUAGE}")
     search.add_argument("--page", type=_positive, default=1, metavar="N", help="page of 5 results (default 1)")
-    search.set_defaults(search_parser=search)
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line; in a search, '-word' (a word to exclude) is a query word, not an unknown option."""
+    """The command line; in a search, '-word' (a word to exclude) is a query word, not an unknown option.
+
+    An argument no parser took is an error of the (sub)command it was given to, shown with that one's usage.
+    """
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
+    if _unknown_before_command(list(sys.argv[1:] if argv is None else argv), args.command, extras):
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    command_parser: argparse.ArgumentParser = args.command_parser
     if args.command == "search":
         args.query = [word for word in [*args.query, *extras] if not word.startswith("--")]
         extras = [word for word in extras if word.startswith("--") and word != "--"]
         if args.query == ["-h"]:
-            args.search_parser.print_help()
-            args.search_parser.exit()
+            command_parser.print_help()
+            command_parser.exit()
         if not args.query and not extras:
-            args.search_parser.error("the following arguments are required: WORDS")
+            command_parser.error("the following arguments are required: WORDS")
     if extras:
-        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        command_parser.error(f"unrecognized arguments: {' '.join(extras)}")
     return args
+
+
+def _unknown_before_command(words: list[str], command: str, extras: list[str]) -> bool:
+    """Whether an argument no parser took came before the subcommand: newsbot's own (none takes a value)."""
+    before = words[: words.index(command)] if command in words else []
+    return any(word in extras for word in before if word != "--html")
 
 
 def _positive(value: str) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from news.errors import InvalidArgument
-from news.health import SWITCH
+from news.health import INTERVAL_FORM, SWITCH, parse_interval, parse_source_id
 from news.messages import split_message
 from news.render_sources import (
     CommandNames,
@@ -19,9 +19,13 @@ from news.render_sources import (
     render_source_list,
     render_stats,
 )
+from news.urls import is_web_url
 from services.container import Services
+from services.sources import FILE_SUFFIXES
 
 CLI_COMMANDS = CommandNames("newsbot sources resume {id}", "newsbot sources add URL", "newsbot sources list {page}")
+MAX_SOURCE_ID = 999_999_999  # what news.health.parse_source_id accepts: fewer than 10 digits
+ID_HELP = "the source's number, as `newsbot sources list` shows it"
 
 
 def add_parsers(sub: Any) -> None:
@@ -29,24 +33,65 @@ def add_parsers(sub: Any) -> None:
     sources = sub.add_parser("sources", help="list and manage sources (list, add, remove, pause, import, export...)")
     actions = sources.add_subparsers(dest="action", metavar="ACTION")
     listing = actions.add_parser("list", help="sources with their health (the default)")
-    listing.add_argument("page", nargs="?", type=int, default=0, help="page number (default: all)")
+    listing.add_argument("page", nargs="?", type=int, default=0, metavar="PAGE", help="page number (default: all)")
     add = actions.add_parser("add", help="fetch a feed (or a page linking one) once and save it if it reads")
-    add.add_argument("url")
-    add.add_argument("name", nargs="*")
+    add.add_argument("url", metavar="URL", help=(
+        f"an http(s) feed URL, a web page that links a feed, or a feed file ({' '.join(FILE_SUFFIXES)})"))
+    add.add_argument("name", nargs="*", default=[], metavar="NAME",
+                     help="the name to list it under (default: the feed's title)")
     for name, about in (("remove", "remove a source (stories stay)"), ("pause", "stop polling a source"),
                         ("resume", "poll a paused source again")):
-        actions.add_parser(name, help=about).add_argument("id", type=int)
+        actions.add_parser(name, help=about).add_argument("id", type=_source_id, metavar="ID", help=ID_HELP)
     interval = actions.add_parser("interval", help="poll a source every INTERVAL (30m, 2h, 1d)")
-    interval.add_argument("id", type=int)
-    interval.add_argument("interval")
+    interval.add_argument("id", type=_source_id, metavar="ID", help=ID_HELP)
+    interval.add_argument("interval", type=_interval, metavar="INTERVAL", help=f"how often: {INTERVAL_FORM}")
     fulltext = actions.add_parser("fulltext", help="fetch full articles for a teaser-only source")
-    fulltext.add_argument("id", type=int)
-    fulltext.add_argument("state", choices=sorted(SWITCH))
+    fulltext.add_argument("id", type=_source_id, metavar="ID", help=ID_HELP)
+    fulltext.add_argument("state", choices=sorted(SWITCH), help="on or off (also yes/no, 1/0)")
     opml_in = actions.add_parser("import", help="add every feed of an OPML file")
-    opml_in.add_argument("file", type=Path)
+    opml_in.add_argument("file", type=Path, metavar="FILE",
+                         help="an OPML file, e.g. exported from another feed reader; each feed is fetched first")
     opml_out = actions.add_parser("export", help="write the sources as OPML (to FILE, or standard output)")
-    opml_out.add_argument("file", type=Path, nargs="?")
+    opml_out.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                          help="where to write (default: standard output); file sources are left out")
     sub.add_parser("stats", help="sources by health, stories per day, subscribers, digests")
+
+
+def _source_id(value: str) -> int:
+    """A source id as admins write it ('3' or '#3'); an argparse error for anything else."""
+    number = parse_source_id(value)
+    if number is None or not 1 <= number <= MAX_SOURCE_ID:
+        raise argparse.ArgumentTypeError(
+            f"source id must be a number from 1 to {MAX_SOURCE_ID}, not {_quoted(value)}; "
+            "`newsbot sources list` shows the ids")
+    return number
+
+
+def _interval(value: str) -> str:
+    """A polling interval as typed, checked; the error quotes it (news.health's range error would not)."""
+    try:
+        parse_interval(value)
+    except InvalidArgument:
+        raise argparse.ArgumentTypeError(f"the interval must be {INTERVAL_FORM}, not {_quoted(value)}") from None
+    return value
+
+
+def _quoted(value: str, limit: int = 24) -> str:
+    """What was typed, in quotes, cut short with an ellipsis when long."""
+    return f"'{value[:limit]}…'" if len(value) > limit else f"'{value}'"
+
+
+def _feed_address(text: str) -> str:
+    """A feed URL as given, or an existing local file as a file:// URI; a missing path is named."""
+    text = text.strip()
+    if "://" in text:  # http(s), file:// or a scheme the service refuses with its own words
+        return text
+    path = Path(text)
+    if path.is_file():
+        return path.resolve().as_uri()
+    if path.is_dir():
+        raise InvalidArgument(f"{text} is a directory; `newsbot ingest {text}` adds every feed file in it")
+    raise InvalidArgument(f"no such file: {text} (sources add takes an http(s) feed URL or a feed file)")
 
 
 async def sources_command(services: Services, args: argparse.Namespace) -> list[str]:
@@ -61,7 +106,8 @@ async def sources_command(services: Services, args: argparse.Namespace) -> list[
                                                     total=page.total, commands=CLI_COMMANDS))
         return split_message(render_source_list(await sources.list_sources(), services.clock(), commands=CLI_COMMANDS))
     if action == "add":
-        source, result = await sources.add(args.url, " ".join(args.name) or None, local_files=True)
+        url = _feed_address(args.url)
+        source, result = await sources.add(url, " ".join(args.name) or None, local_files=True)
         return [render_added(source, result.title, result.found, result.new, result.warning)]
     if action in ("import", "export"):
         return await _opml(services, action, args.file)
@@ -86,21 +132,37 @@ async def _change(services: Services, action: str, args: argparse.Namespace) -> 
 
 async def _opml(services: Services, action: str, file: Path | None) -> list[str]:
     if action == "export":
-        data = await services.sources.export_opml()
-        if file is None:
-            sys.stdout.write(data.decode("utf-8") + "\n")
-            return []
-        try:
-            file.write_bytes(data)
-        except OSError as exc:
-            raise InvalidArgument(f"cannot write {file}: {exc.strerror or exc}") from None
-        return [f"Wrote {file}."]
+        return await _export(services, file)
     assert file is not None
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidArgument(f"cannot read {file}: {exc.strerror or exc}") from None
     return split_message(render_import(await services.sources.import_opml(data)))
+
+
+async def _export(services: Services, file: Path | None) -> list[str]:
+    """Write the OPML to a file (or standard output); say how many sources it holds and how many it left out."""
+    sources = await services.sources.list_sources()
+    data = await services.sources.export_opml()  # leaves out what is not a web URL, as counted here
+    left_out = sum(not is_web_url(source.url) for source in sources)
+    written = len(sources) - left_out
+    note = f"; {_sources(left_out, 'file source')} left out (OPML carries feed URLs only)" if left_out else ""
+    if file is None:
+        sys.stdout.write(data.decode("utf-8") + "\n")
+        if left_out:
+            print(f"newsbot: exported {_sources(written, 'source')}{note}", file=sys.stderr)
+        return []
+    try:
+        file.write_bytes(data)
+    except OSError as exc:
+        raise InvalidArgument(f"cannot write {file}: {exc.strerror or exc}") from None
+    return [f"Wrote {_sources(written, 'source')} to {file}{note}."]
+
+
+def _sources(count: int, noun: str) -> str:
+    """'1 source', '3 sources'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 async def stats_command(services: Services, args: argparse.Namespace) -> list[str]:

@@ -35,7 +35,7 @@ def parse_interval(text: str) -> int:
         raise InvalidArgument(f"'{text[:40]}' is not an interval: use {INTERVAL_FORM}")
     seconds = int(found.group(1)) * _UNITS[found.group(2)]
     if not MIN_INTERVAL.total_seconds() <= seconds <= MAX_INTERVAL.total_seconds():
-        raise InvalidArgument(f"the interval must be between 5 minutes and 7 days, not {format_interval(seconds)}")
+        raise InvalidArgument(f"the interval must be between 5 minutes and 7 days, not '{text.strip()[:40]}'")
     return seconds
 
 

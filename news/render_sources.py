@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from news.health import ago, format_interval, health_of, until
+from news.health import ago, format_interval, health_of, parse_interval, until
 from news.models import Source
 from news.opml import ImportReport
 from news.render import link
@@ -114,7 +114,7 @@ def render_change(source: Source, change: str, detail: str = "", *, commands: Co
     if change == "not paused":
         return f"▶️ Source {name} was not paused; I will check it now."
     if change == "interval":
-        return f"✅ Source {name} is now checked every {escape(detail)}."
+        return f"✅ Source {name} is now checked every {escape(format_interval(parse_interval(detail)))}."
     if change == "fulltext":
         state = "on: new teaser-only stories get their article's text" if detail == "on" else "off"
         return f"✅ Full text for {name} is {state}."

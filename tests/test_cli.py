@@ -22,6 +22,7 @@ from bot.cli import EXIT_BROKEN_PIPE, ShortTelegramErrors, main
 from bot.cli_parser import build_parser
 from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, ConfigError, Settings, load_environment
 from news.query import QUERY_LANGUAGE
+from services.sources import FILE_SUFFIXES
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TOKEN = "123456:ABC-def_ghi"
@@ -262,7 +263,7 @@ def test_search_help_quotes_the_query_language(argv: list[str], capsys: pytest.C
 
 @pytest.mark.parametrize(
     ("argv", "expected"),
-    [(["ingest", "--help"], "PATH_OR_URL an http(s) feed URL, a feed or story file (.txt .xml"),
+    [(["ingest", "--help"], f"PATH_OR_URL an http(s) feed URL, a feed or story file ({' '.join(FILE_SUFFIXES)})"),
      (["brief", "--help"], "TOPIC words the stories must be about"),
      (["digest", "--help"], "from 1970-01-02 to 9998-12-31")],
 )

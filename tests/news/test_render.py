@@ -252,7 +252,8 @@ def test_links_drop_tracking_parameters_and_repeat_no_source() -> None:
     ("change", "detail", "expected"),
     [
         ("paused", "", "is paused: not fetched until /resumesource 4."),
-        ("interval", "<30m>", "is now checked every &lt;30m&gt;."),
+        ("interval", "30m", "is now checked every 30m."),
+        ("interval", "90", "is now checked every 1h30m."),
         ("fulltext", "on", "is on: new teaser-only stories get their article's text."),
         ("removed", "", "Its stories stay searchable."),
     ],
