@@ -15,6 +15,7 @@ from news.errors import DeliveryError
 from news.messages import split_message
 from news.models import Briefing
 from news.render import render_briefing
+from news.schedule import digest_day
 from services.briefs import BriefService
 from services.clock import Clock
 from storage import deliveries
@@ -93,11 +94,13 @@ class DigestService:
         self.worker = worker_name()
 
     async def preview(self, chat_id: int) -> Briefing:
-        """Today's digest for a chat, with its subscription topics if it has any."""
+        """Today's digest for a chat, with its subscription topics if it has any, dated on the chat's own clock."""
         async with self.db.transaction() as session:
             subscription = await subscription_repo.get_subscription(session, chat_id)
-        topics = subscription.topics if subscription and subscription.active else ()
-        return await self.digest_for(self.clock(), topics)
+        now = self.clock()
+        if subscription is None or not subscription.active:
+            return await self.digest_for(now)
+        return await self.digest_for(now, subscription.topics, digest_day(now, subscription.timezone))
 
     async def digest_for(self, until: datetime, topics: tuple[str, ...] = (), day: date | None = None) -> Briefing:
         """The digest of the day ending at `until`."""

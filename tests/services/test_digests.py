@@ -210,3 +210,12 @@ async def test_a_day_without_stories_says_so(services: Services, clock: FakeCloc
     clock.advance(days=30)
     [message] = services.digests.render(await services.digests.preview(7))
     assert message == "<b>Daily digest · 19 Feb 2026</b>\n\nNo new stories today."
+
+
+async def test_a_preview_is_dated_on_the_chat_s_clock(services: Services) -> None:
+    """At 18:00 UTC on 20 Jan it is already 21 Jan in Kiritimati (UTC+14)."""
+    await services.subscriptions.subscribe(21, ["08:00", "Pacific/Kiritimati"])
+    [first, *_] = services.digests.render(await services.digests.preview(21))
+    assert first.startswith("<b>Daily digest · 21 Jan 2026</b>")
+    [other, *_] = services.digests.render(await services.digests.preview(22))
+    assert other.startswith("<b>Daily digest · 20 Jan 2026</b>")
