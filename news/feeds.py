@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 
@@ -18,12 +21,44 @@ from news.models import Entry, ParsedFeed
 _BLOCK_GAP = re.compile(r"\n[ \t]*\n[ \t]*\n+")
 _HEADLINE_MAX = 160
 _TITLE_MAX = 110
+_SNIPPET_MAX = 60
+FEED_SUFFIXES = (".rss", ".atom", ".xml", ".json", ".rdf")
 
 
-def parse_document(data: bytes, *, name: str = "", content_type: str | None = None) -> ParsedFeed:
+def may_be_plain_text(url: str) -> bool:
+    """Tell whether a source may be a plain-text story document: only a local file not named as a feed.
+
+    Anything fetched over http(s), and a .rss/.atom/.xml/.json/.rdf file, must be a real feed.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "file":
+        return False
+    return PurePosixPath(unquote(parts.path)).suffix.lower() not in FEED_SUFFIXES
+
+
+def parse_source_document(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse what a source URL served: a real feed, or plain text only from a local text file."""
+    return parse_document(
+        data, name=source_file_name(url), content_type=content_type, feed_only=not may_be_plain_text(url)
+    )
+
+
+def source_file_name(url: str) -> str:
+    """A readable source name for a local file: its stem with separators as spaces, capitalised."""
+    if not url.startswith("file://"):
+        return ""
+    stem = PurePosixPath(unquote(url.removeprefix("file://"))).stem.replace("-", " ").replace("_", " ").strip()
+    return stem[:1].upper() + stem[1:]
+
+
+def parse_document(
+    data: bytes, *, name: str = "", content_type: str | None = None, feed_only: bool = False
+) -> ParsedFeed:
     """Parse feed bytes of any supported format; raise FeedError when nothing can be read.
 
     content_type is the HTTP Content-Type header, whose charset helps decode feeds that declare none.
+    With feed_only, a document that is not RSS, Atom, RDF or JSON Feed is refused instead of being
+    read as plain text (a rate-limit notice must not become a story).
     """
     head = _strip_bom(data).lstrip()[:1]
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -34,8 +69,25 @@ def parse_document(data: bytes, *, name: str = "", content_type: str | None = No
         return parse_xml_feed(data, content_type=content_type)
     text = decode_text(data)
     if _looks_binary(text):
-        raise FeedError("not a feed or a text document (it looks like binary data)")
+        what = "a feed" if feed_only else "a feed or a text document"
+        raise FeedError(f"the document is not {what}: it looks like binary data")
+    if feed_only:
+        return _feed_after_text(data, text, content_type)
     return parse_plain_text(text, name=name)
+
+
+def _feed_after_text(data: bytes, text: str, content_type: str | None) -> ParsedFeed:
+    """A feed behind a few stray characters (a server warning before <rss>), else FeedError."""
+    if "<" in text:
+        try:
+            return parse_xml_feed(data, content_type=content_type)
+        except FeedError:
+            pass
+    snippet = " ".join(clean_space(text).split())
+    if len(snippet) > _SNIPPET_MAX:
+        snippet = snippet[: _SNIPPET_MAX - 1].rstrip() + "…"
+    reason = f"it starts with plain text ('{snippet}')" if snippet else "it is empty"
+    raise FeedError(f"the document is not a feed: {reason}, not RSS, Atom or JSON Feed")
 
 
 def _looks_binary(text: str) -> bool:
@@ -112,7 +164,7 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
         raise FeedError("not a JSON Feed: no 'items' list")
     entries = [_json_entry(item) for item in document["items"] if isinstance(item, dict)]
     entries = [entry for entry in entries if entry.title or entry.text]
-    return ParsedFeed(title=clean_space(str(document.get("title", ""))), entries=entries)
+    return ParsedFeed(title=plain_title(str(document.get("title", ""))), entries=entries)
 
 
 def _json_loads(text: str) -> object:
@@ -125,12 +177,17 @@ def _json_loads(text: str) -> object:
 def _json_entry(item: dict[str, Any]) -> Entry:
     text = item.get("content_text") or html_to_text(str(item.get("content_html") or item.get("summary") or ""))
     return Entry(
-        title=html_to_text(str(item.get("title") or "")),
+        title=plain_title(str(item.get("title") or "")),
         url=_str_or_none(item.get("url") or item.get("external_url")),
         guid=_str_or_none(item.get("id")),
         text=clean_space(str(text)),
         published_at=parse_datetime(item.get("date_published") or item.get("date_modified")),
     )
+
+
+def plain_title(value: str) -> str:
+    """A JSON Feed title: plain text by the spec, so never stripped of '<...>'; stray entities are decoded."""
+    return clean_space(html.unescape(value) if "&" in value else value)
 
 
 def parse_datetime(value: object) -> datetime | None:

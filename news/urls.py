@@ -41,6 +41,12 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+def source_key(url: str) -> str:
+    """The form source addresses are compared in: web URLs normalized, file and other URLs as written."""
+    url = url.strip()
+    return normalize_url(url) if is_web_url(url) else url
+
+
 def _port(netloc: str) -> str | None:
     """The port as written after the host (kept as text: an out-of-range port is not ours to reject)."""
     after_host = netloc.rsplit("@", 1)[-1].rsplit("]", 1)[-1]

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote
 
 from news.discover import discover_feeds, looks_like_html
 from news.errors import FeedError, FetchError, InvalidArgument, NewsbotError, SourceExistsError
-from news.feeds import decode_text, parse_document
+from news.feeds import FEED_SUFFIXES, decode_text, parse_source_document
 from news.health import parse_interval
 from news.models import ParsedFeed, Source
 from news.opml import ImportReport
@@ -26,7 +25,7 @@ from storage import stories as story_repo
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-FILE_SUFFIXES = (".txt", ".xml", ".rss", ".atom", ".json", ".rdf")
+FILE_SUFFIXES = (".txt", *FEED_SUFFIXES)
 PER_PAGE = 10
 
 
@@ -108,8 +107,7 @@ class SourceService:
 
     async def _refuse_known(self, url: str) -> None:
         async with self.db.transaction() as session:
-            if await source_repo.get_source_by_url(session, url):
-                raise SourceExistsError(f"a source with this address is already registered: {url}")
+            await source_repo.ensure_new(session, url)
 
     async def _read_new(self, url: str, local_files: bool) -> tuple[Fetched, ParsedFeed, str]:
         """Fetch and parse a new source; a web page is searched for the feed it links."""
@@ -122,9 +120,7 @@ class SourceService:
             logger.info("%s links the feed %s", url, links[0])
             fetched = await self.fetcher.fetch(links[0])
             url = links[0]
-        feed = await asyncio.to_thread(
-            parse_document, fetched.content or b"", name=_file_name(url), content_type=fetched.content_type
-        )
+        feed = await asyncio.to_thread(parse_source_document, fetched.content or b"", url, fetched.content_type)
         return fetched, feed, url
 
     async def ingest(self, target: str) -> list[PollResult]:
@@ -244,9 +240,7 @@ class SourceService:
             fetched = await self.fetcher.fetch(state.url, state.etag, state.last_modified, local_files=True)
             if fetched.content is None:
                 return fetched, ParsedFeed(state.name, [])
-            feed = await asyncio.to_thread(
-                parse_document, fetched.content, name=_file_name(state.url), content_type=fetched.content_type
-            )
+            feed = await asyncio.to_thread(parse_source_document, fetched.content, state.url, fetched.content_type)
         except (FetchError, FeedError) as exc:
             return exc
         if state.fulltext and feed.entries:
@@ -282,14 +276,6 @@ class SourceService:
         swap = {id(candidates[index]): entry for index, entry in replaced.items()}
         entries = [swap.get(id(entry), entry) for entry in feed.entries]
         return ParsedFeed(feed.title, entries, feed.warning)
-
-
-def _file_name(url: str) -> str:
-    """A readable source name for a local file: its stem with separators as spaces, capitalised."""
-    if not url.startswith("file://"):
-        return ""
-    stem = Path(unquote(url.removeprefix("file://"))).stem.replace("-", " ").replace("_", " ").strip()
-    return stem[:1].upper() + stem[1:]
 
 
 def _expand(target: str) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from news.errors import SourceExistsError, SourceNotFoundError
 from news.health import ALERT_AFTER_FAILURES, next_check
 from news.models import Source
+from news.urls import source_key
 from storage.models import SourceRow, StoryLinkRow, StoryRow
 
 
@@ -31,7 +32,8 @@ async def add_source(
     session: AsyncSession, url: str, name: str, now: datetime, interval: int = 900, *, fetched: FetchMeta | None = None
 ) -> Source:
     """Register a source, due at once or, when it was just fetched, at its next check; SourceExistsError for a
-    known URL (the transaction is then unusable, so add a source first in its transaction)."""
+    known URL, however spelled (a race past that check makes the transaction unusable: add a source first in it)."""
+    await ensure_new(session, url)
     row = SourceRow(
         url=url, name=name, interval_seconds=interval, next_check_at=now, created_at=now,
         paused=False, failures=0, fulltext=False, alerted=False,
@@ -56,19 +58,36 @@ class FetchMeta:
     warning: str | None = None
 
 
+async def ensure_new(session: AsyncSession, url: str) -> None:
+    """Raise SourceExistsError when a source is registered with this URL or another spelling of it."""
+    known = await get_source_by_url(session, url)
+    if known is not None:
+        raise SourceExistsError(
+            f"a source with this address is already registered: #{known.id} {known.name} ({known.url})"
+        )
+
+
 async def get_source_by_url(session: AsyncSession, url: str) -> Source | None:
-    """The source registered with this URL, if any."""
-    row = await session.scalar(select(SourceRow).where(SourceRow.url == url))
-    return _to_source(row) if row else None
+    """The source registered with this URL, or with a spelling of it that normalizes alike (news.urls.source_key)."""
+    return (await sources_by_urls(session, [url])).get(url)
 
 
 async def sources_by_urls(session: AsyncSession, urls: list[str]) -> dict[str, Source]:
-    """The registered sources among these URLs, by URL."""
-    found: dict[str, Source] = {}
-    for start in range(0, len(urls), 500):
-        rows = await session.scalars(select(SourceRow).where(SourceRow.url.in_(urls[start : start + 500])))
-        found.update((row.url, _to_source(row)) for row in rows)
-    return found
+    """The registered sources among these URLs, by the URL asked for, compared in normal form.
+
+    Every stored URL is read and normalized (a few hundred sources at most); when an older database holds
+    several spellings of one feed, the oldest source answers.
+    """
+    first_id: dict[str, int] = {}
+    for source_id, stored in await session.execute(select(SourceRow.id, SourceRow.url).order_by(SourceRow.id)):
+        first_id.setdefault(source_key(stored), source_id)
+    wanted = {url: first_id[key] for url in urls if (key := source_key(url)) in first_id}
+    ids = sorted(set(wanted.values()))
+    by_id: dict[int, Source] = {}
+    for start in range(0, len(ids), 500):
+        rows = await session.scalars(select(SourceRow).where(SourceRow.id.in_(ids[start : start + 500])))
+        by_id.update((row.id, _to_source(row)) for row in rows)
+    return {url: by_id[source_id] for url, source_id in wanted.items()}
 
 
 async def _row(session: AsyncSession, source_id: int) -> SourceRow:

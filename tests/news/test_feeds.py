@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from news.errors import FeedError
-from news.feeds import headline_from_text, parse_datetime, parse_document, parse_json_feed, parse_plain_text
+from news.feeds import (
+    headline_from_text,
+    may_be_plain_text,
+    parse_datetime,
+    parse_document,
+    parse_json_feed,
+    parse_plain_text,
+    parse_source_document,
+    source_file_name,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -244,8 +253,8 @@ def _json(items: list[object], **extra: object) -> bytes:
         ),
         pytest.param(
             [{"title": "<b>Bold</b> &amp; title", "summary": "sum", "date_published": "yesterday"}],
-            [("Bold & title", "sum", None, None, None)],
-            id="summary-bad-date",
+            [("<b>Bold</b> & title", "sum", None, None, None)],
+            id="summary-bad-date-title-kept-as-text",
         ),
     ],
 )
@@ -253,6 +262,29 @@ def test_json_feed_items(items: list[object], expected: list[tuple[object, ...]]
     feed = parse_json_feed(_json(items))
     assert feed.title == "J"
     assert [(e.title, e.text, e.url, e.guid, e.published_at) for e in feed.entries] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Deals for <Company> fans", "Deals for <Company> fans"),
+        ("Why x < y and y > z", "Why x < y and y > z"),
+        ("<script>alert(1)</script> is text here", "<script>alert(1)</script> is text here"),
+        ("Fish &amp; chips &#8217;24", "Fish & chips \u201924"),
+        ("AT&T and R&D", "AT&T and R&D"),
+        ("  two\t spaces  ", "two spaces"),
+    ],
+)
+def test_json_feed_titles_are_plain_text_not_html(title: str, expected: str) -> None:
+    feed = parse_json_feed(_json([{"title": title, "content_text": "body"}], title="Shop <News> &amp; more"))
+    assert feed.title == "Shop <News> & more"
+    assert [e.title for e in feed.entries] == [expected]
+
+
+def test_rss_titles_are_still_read_as_html() -> None:
+    data = b"""<rss version="2.0"><channel><title>R</title>
+    <item><title>Deals for &lt;b&gt;big&lt;/b&gt; fans</title><description>d</description></item></channel></rss>"""
+    assert [e.title for e in parse_document(data).entries] == ["Deals for big fans"]
 
 
 def test_json_feed_via_parse_document_with_leading_whitespace() -> None:
@@ -408,3 +440,117 @@ def test_headline_from_text(paragraph: str, expected: str) -> None:
     headline = headline_from_text(paragraph)
     assert headline == expected
     assert len(headline) <= 110
+
+
+# ---------------------------------------------------------------- feeds only: no plain text from the web
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        pytest.param(b"Rate limit exceeded. Please try again later.", "Rate limit exceeded", id="rate-limit"),
+        pytest.param(b"garbage", "garbage", id="garbage"),
+        pytest.param(b"not a feed at all <html><body>hi</body></html>", "not a feed at all", id="text-then-html"),
+        pytest.param(b"  Service\n\nunavailable  ", "Service unavailable", id="blank-lines"),
+        pytest.param(b"word " * 40, "word word", id="long-text-cut"),
+    ],
+)
+def test_feed_only_refuses_plain_text(data: bytes, shown: str) -> None:
+    with pytest.raises(FeedError, match="is not a feed: it starts with plain text") as error:
+        parse_document(data, feed_only=True)
+    assert shown in str(error.value) and len(str(error.value)) < 160
+    assert parse_document(data).entries  # the same bytes are a story document when text is allowed
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(b"", "is not a feed: it is empty", id="empty"),
+        pytest.param(b" \n\n ", "is not a feed: it is empty", id="blank"),
+        pytest.param(bytes(range(256)) * 12, "is not a feed: it looks like binary data", id="binary"),
+    ],
+)
+def test_feed_only_refuses_empty_and_binary(data: bytes, reason: str) -> None:
+    with pytest.raises(FeedError, match=reason):
+        parse_document(data, feed_only=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        RSS_091, RSS_10, ATOM_HTML, _json([{"title": "x", "content_text": "y"}]),
+        (SEEDS / "feeds/briefs.json").read_bytes(),
+    ],
+    ids=["rss-0.91", "rdf", "atom", "json-inline", "json-seed"],
+)
+def test_feed_only_reads_real_feeds(data: bytes) -> None:
+    assert parse_document(data, feed_only=True) == parse_document(data)
+
+
+def test_feed_only_reads_a_feed_behind_a_stray_server_warning() -> None:
+    data = b"Warning: something in feed.php\n" + RSS_091.split(b"?>", 1)[1]
+    feed = parse_document(data, feed_only=True)
+    assert feed.title == "Old Wire" and [e.title for e in feed.entries] == ["Old item"]
+    assert feed.warning
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://feeds.example/feed.xml", False),
+        ("http://feeds.example/notes.txt", False),
+        ("https://feeds.example/", False),
+        ("file:///data/sample-document.txt", True),
+        ("file:///data/README", True),
+        ("file:///data/notes.md", True),
+        ("file:///data/world.rss", False),
+        ("file:///data/europe.atom", False),
+        ("file:///data/feed.xml", False),
+        ("file:///data/briefs.json", False),
+        ("file:///data/science.rdf", False),
+        ("file:///data/SHOUTING.RSS", False),
+        ("file:///data/odd%20name.Xml", False),
+        ("file:///data.d/notes", True),
+    ],
+)
+def test_may_be_plain_text_only_for_local_text_files(url: str, expected: bool) -> None:
+    assert may_be_plain_text(url) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "readable"),
+    [
+        ("https://feeds.example/limited.xml", False),
+        ("file:///tmp/g.rss", False),
+        ("file:///tmp/h.xml", False),
+        ("file:///tmp/notes.txt", True),
+        ("file:///tmp/notes", True),
+    ],
+)
+def test_parse_source_document_takes_text_only_from_local_text_files(url: str, readable: bool) -> None:
+    data = b"Rate limit exceeded. Please try again later."
+    if not readable:
+        with pytest.raises(FeedError, match="is not a feed"):
+            parse_source_document(data, url, "text/xml")
+        return
+    feed = parse_source_document(data, url)
+    assert feed.title == "Notes" and [e.title for e in feed.entries] == ["Rate limit exceeded"]
+
+
+def test_parse_source_document_reads_every_seed() -> None:
+    for path in sorted(SEEDS.rglob("*.*")):
+        if path.suffix in (".rss", ".atom", ".json", ".txt"):
+            assert parse_source_document(path.read_bytes(), path.resolve().as_uri()).entries, path
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("file:///data/sample-document.txt", "Sample document"),
+        ("file:///data/world_wire.rss", "World wire"),
+        ("file:///data/caf%C3%A9%20news.txt", "Café news"),
+        ("https://feeds.example/world.rss", ""),
+    ],
+)
+def test_source_file_name(url: str, name: str) -> None:
+    assert source_file_name(url) == name

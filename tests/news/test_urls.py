@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from news.urls import is_web_url, normalize_url
+from news.urls import is_web_url, normalize_url, source_key
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,36 @@ def test_normalize_url_never_raises_for_a_web_url(url: str) -> None:
 )
 def test_is_web_url(value: str, expected: bool) -> None:
     assert is_web_url(value) is expected
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://host.example/feed.xml?utm_source=x",
+        "HTTP://HOST.EXAMPLE/feed.xml",
+        "http://host.example:80/feed.xml",
+        "http://host.example/feed.xml#latest",
+        "http://host.example/feed.xml?fbclid=1&gclid=2&utm_medium=rss",
+        "  http://host.example/feed.xml  ",
+    ],
+)
+def test_source_key_is_one_for_every_spelling_of_a_feed(spelling: str) -> None:
+    assert source_key(spelling) == source_key("http://host.example/feed.xml")
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("http://host.example/feed.xml", "http://host.example/Feed.xml"),
+        ("http://host.example/feed.xml", "http://host.example:8080/feed.xml"),
+        ("http://host.example/feed.xml?cat=1", "http://host.example/feed.xml?cat=2"),
+        ("http://host.example/feed.xml", "http://other.example/feed.xml"),
+        ("file:///data/World.rss", "file:///data/world.rss"),
+    ],
+)
+def test_source_key_keeps_different_feeds_apart(left: str, right: str) -> None:
+    assert source_key(left) != source_key(right)
+
+
+def test_source_key_leaves_local_files_as_written() -> None:
+    assert source_key("file:///data/world.rss?utm_source=x") == "file:///data/world.rss?utm_source=x"

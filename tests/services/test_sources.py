@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,11 +24,13 @@ FEEDS = {
 
 
 class FakeWeb:
-    """Serves the seed feeds; counts requests; answers 304 to a matching If-None-Match."""
+    """Serves the seed feeds (or bodies a test sets); counts requests; answers 304 to a matching If-None-Match."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.down: set[str] = set()
+        self.bodies = dict(FEEDS)
+        self.types: dict[str, str] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -35,12 +39,13 @@ class FakeWeb:
             return httpx.Response(503)
         if path == "/moved":
             return httpx.Response(301, headers={"Location": "/world.rss"})
-        if path not in FEEDS:
+        if path not in self.bodies:
             return httpx.Response(404)
-        etag = f'"{path}-v1"'
+        etag = f'"{path}-v{hash(self.bodies[path])}"'
         if request.headers.get("If-None-Match") == etag:
             return httpx.Response(304)
-        return httpx.Response(200, content=FEEDS[path], headers={"ETag": etag})
+        headers = {"ETag": etag, **({"Content-Type": self.types[path]} if path in self.types else {})}
+        return httpx.Response(200, content=self.bodies[path], headers=headers)
 
 
 @pytest.fixture
@@ -96,7 +101,7 @@ async def test_polling_is_conditional_and_scheduled(services: Services, web: Fak
     clock.advance(minutes=16)
     [result] = await services.sources.poll_due()
     assert result.error is None and result.new == 0
-    assert web.requests[-1].headers["If-None-Match"] == '"/world.rss-v1"'
+    assert web.requests[-1].headers["If-None-Match"] == f'"/world.rss-v{hash(FEEDS["/world.rss"])}"'
     assert web.requests[-1].headers["User-Agent"].startswith("newsbot/")
 
 
@@ -130,3 +135,98 @@ async def test_ingest_directory_of_seeds(services: Services) -> None:
     assert sum(r.new for r in again) == 0
     with pytest.raises(InvalidArgument):
         await services.sources.ingest("/nonexistent/path")
+
+
+RATE_LIMITED = b"Rate limit exceeded. Please try again later."
+
+
+async def test_a_plain_text_answer_is_refused_and_nothing_saved(services: Services, web: FakeWeb) -> None:
+    web.bodies["/limited.xml"] = RATE_LIMITED
+    web.types["/limited.xml"] = "text/xml"
+    with pytest.raises(FeedError, match=r"is not a feed: it starts with plain text \('Rate limit exceeded"):
+        await services.sources.add("https://feeds.example/limited.xml")
+    [result] = await services.sources.ingest("https://feeds.example/limited.xml")
+    assert result.new == 0 and result.error and "is not a feed" in result.error
+    assert await services.sources.list_sources() == []
+
+
+async def test_a_feed_turning_to_plain_text_is_a_failed_fetch(
+    services: Services, web: FakeWeb, clock: FakeClock
+) -> None:
+    await services.sources.add("https://feeds.example/world.rss")
+    web.bodies["/world.rss"] = RATE_LIMITED
+    web.types["/world.rss"] = "text/xml"
+    clock.advance(minutes=16)
+    [result] = await services.sources.poll_due()
+    assert result.error and "is not a feed" in result.error and result.new == 0
+    [listed] = await services.sources.list_sources()
+    assert (listed.story_count, listed.failures, listed.last_error) == (5, 1, result.error)
+    assert listed.next_check_at is not None and listed.next_check_at - clock.now > timedelta(minutes=15)
+    assert await services.sources.poll_due() == []  # backed off: not due again at once
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("g.rss", b"garbage"),
+        ("h.xml", b"not a feed at all <html><body>hi</body></html>"),
+        ("odd.json", b"Rate limit exceeded."),
+        ("UPPER.ATOM", b"garbage"),
+    ],
+)
+async def test_a_local_feed_file_holding_text_is_refused(services: Services, tmp_path: Path, name: str,
+                                                         body: bytes) -> None:
+    (tmp_path / name).write_bytes(body)
+    [result] = await services.sources.ingest(str(tmp_path / name))
+    assert result.error and "is not a feed" in result.error
+    assert await services.sources.list_sources() == []
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "notes"])
+async def test_local_text_files_are_still_story_documents(services: Services, tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(RATE_LIMITED + b"\n\n\nFirst headline\nSecond headline")
+    [result] = await services.sources.ingest(str(tmp_path / name))
+    assert (result.error, result.new, result.name) == (None, 3, "Notes")
+
+
+async def test_a_local_feed_file_turning_to_text_is_a_failed_fetch(services: Services, tmp_path: Path) -> None:
+    feed = tmp_path / "world.rss"
+    feed.write_bytes(FEEDS["/world.rss"])
+    [first] = await services.sources.ingest(str(feed))
+    feed.write_bytes(b"garbage")
+    [again] = await services.sources.ingest(str(feed))
+    assert first.error is None and again.source_id == first.source_id
+    assert again.error and "is not a feed" in again.error
+    [listed] = await services.sources.list_sources()
+    assert (listed.story_count, listed.failures) == (5, 1)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "https://feeds.example/world.rss?utm_source=x",
+        "HTTPS://FEEDS.EXAMPLE/world.rss",
+        "https://feeds.example:443/world.rss#latest",
+        "http://feeds.example/world.rss?fbclid=abc",
+    ],
+)
+async def test_another_spelling_of_a_source_is_refused(services: Services, web: FakeWeb, spelling: str) -> None:
+    await services.sources.add("https://feeds.example/world.rss")
+    fetches = len(web.requests)
+    with pytest.raises(SourceExistsError, match="already registered: #1 World Wire"):
+        await services.sources.add(spelling)
+    assert len(web.requests) == fetches  # refused before fetching
+    [again] = await services.sources.ingest(spelling)  # ingest polls the known source instead
+    assert (again.source_id, again.error) == (1, None)
+    assert [s.url for s in await services.sources.list_sources()] == ["https://feeds.example/world.rss"]
+
+
+async def test_a_page_linking_a_known_feed_is_refused(services: Services, web: FakeWeb) -> None:
+    web.bodies["/home.html"] = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/world.rss?utm_medium=rss">'
+        b"</head><body>Home</body></html>"
+    )
+    await services.sources.add("https://feeds.example/world.rss")
+    with pytest.raises(SourceExistsError):
+        await services.sources.add("https://feeds.example/home.html")
+    assert len(await services.sources.list_sources()) == 1
