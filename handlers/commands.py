@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from handlers.channels import chat_id_of, is_chat_ref, postable_chat
 from handlers.context import BotContext, argument_text, chat_id, reply, user_id
 from handlers.permissions import chat_admin_only
-from handlers.texts import NOT_ADMIN, UNKNOWN_COMMAND, WELCOME, help_text, usage
+from handlers.texts import NOT_ADMIN, UNKNOWN_COMMAND, WELCOME, help_text, search_refusal, usage
 from news.errors import InvalidArgument
 from news.models import SearchPage
 from news.render import empty_brief, render_briefing, render_search, render_subscription
@@ -56,8 +56,8 @@ async def search_text(update: Update, context: BotContext) -> None:
 async def _search(update: Update, context: BotContext, text: str) -> None:
     try:
         page = await context.services.briefs.search(text)
-    except InvalidArgument:
-        await reply(update, usage("search"))
+    except InvalidArgument as exc:
+        await reply(update, search_refusal(str(exc)))
         return
     await reply(update, render_search(page), reply_markup=paging_keyboard(page))
 

@@ -34,6 +34,11 @@ ADMIN_COMMANDS: list[tuple[str, str, str]] = [
     ("export", "", "The feed list as an OPML file (send me an .opml file to import one)"),
     ("stats", "", "Sources by health, stories per day, subscribers, digests"),
 ]
+# Admin forms of user commands: in /help only, since the command menu lists each command once.
+ADMIN_FORMS: list[tuple[str, str, str]] = [
+    ("subscribe", "@channel [HH:MM] [time zone] [topics]", "Daily digest for a channel or group (@name or -100… id)"),
+    ("unsubscribe", "@channel", "Stop a channel's or group's daily digest"),
+]
 USAGE = {name: f"/{name} {args}".strip() for name, args, _ in USER_COMMANDS + ADMIN_COMMANDS}
 USAGE["search"] = SEARCH_USAGE
 USAGE["subscribe"] = (
@@ -55,7 +60,7 @@ def help_text(is_admin: bool) -> str:
     lines += [_command_line(name, args, about) for name, args, about in USER_COMMANDS]
     if is_admin:
         lines += ["", "<b>Admin commands</b>"]
-        lines += [_command_line(name, args, about) for name, args, about in ADMIN_COMMANDS]
+        lines += [_command_line(name, args, about) for name, args, about in ADMIN_COMMANDS + ADMIN_FORMS]
     lines += ["", "Search tips: " + escape(SEARCH_USAGE)]
     return "\n".join(lines)
 
@@ -68,3 +73,8 @@ def _command_line(name: str, args: str, about: str) -> str:
 def usage(name: str) -> str:
     """A command's usage line, HTML-escaped."""
     return "Usage: " + escape(USAGE[name])
+
+
+def search_refusal(reason: str) -> str:
+    """The reply to a search that cannot run: its reason (a word is missing), or the usage line, HTML-escaped."""
+    return usage("search") if reason == SEARCH_USAGE or not reason else escape(reason)

@@ -18,7 +18,8 @@ MAX_QUERY = 300
 MAX_TERMS = 12
 MAX_COUNTED = 1000
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|((?i:source|since|before):"[^"]*"?)|(\S+)')  # phrase, quoted filter, word
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))  # typographic double quotes, as phones type them
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
 _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
 _INDEX_TOKEN = re.compile(r"[^\W_]+")
@@ -30,9 +31,11 @@ RECENCY_WEIGHT = 0.25
 RECENCY_DAYS = 30.0
 QUERY_LANGUAGE = (
     "words must all match; \"exact phrase\", -word to exclude, "
-    "source:name, since:7d or since:2026-11-01, before:2026-11-20"
+    "source:name or source:\"two words\", since:7d or since:2026-11-01, before:2026-11-20"
 )
 USAGE = f"/search <words> - {QUERY_LANGUAGE}"
+FILTERS_NEED_A_WORD = "Filters narrow a search: add at least one word, e.g. /search greenland source:world"
+EXCLUSIONS_NEED_A_WORD = "-word leaves a word out: add at least one word to look for, e.g. /search greenland -ice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +57,25 @@ class SearchQuery:
         """A query must ask for something positive to be run."""
         return bool(self.terms or self.phrases)
 
+    @property
+    def needs_word(self) -> bool:
+        """Filters or exclusions were given without a word or phrase to look for."""
+        narrowing = self.source or self.since or self.before or self.excluded or self.excluded_phrases
+        return not self.is_useful and bool(narrowing)
+
+    def refusal(self) -> str:
+        """What to tell the user of a query that is not useful: a word is missing, or the usage line."""
+        if not self.needs_word:
+            return USAGE
+        return FILTERS_NEED_A_WORD if self.source or self.since or self.before else EXCLUSIONS_NEED_A_WORD
+
     def describe(self) -> str:
         """The query in its canonical written form."""
         parts = list(self.terms) + [f'"{" ".join(p)}"' for p in self.phrases]
         parts += [f"-{word}" for word in self.excluded]
         parts += [f'-"{" ".join(phrase)}"' for phrase in self.excluded_phrases]
         if self.source:
-            parts.append(f"source:{self.source.replace(' ', '-')}")
+            parts.append(f'source:"{self.source}"' if " " in self.source else f"source:{self.source}")
         for name, moment in (("since", self.since), ("before", self.before)):
             if moment is not None:
                 parts.append(f"{name}:{_written(moment)}")
@@ -85,14 +100,17 @@ def parse_query(text: str, now: datetime) -> SearchQuery:
     excluded_phrases: list[tuple[str, ...]] = []
     filters: dict[str, object] = {}
     problems: list[str] = []
-    for match in _TOKEN.finditer(text[:MAX_QUERY]):
-        negated, phrase, bare = match.group(1), match.group(2), match.group(3)
+    for match in _TOKEN.finditer(text[:MAX_QUERY].translate(_QUOTES)):
+        negated, phrase, quoted_filter, bare = match.groups()
         if phrase is not None:
             phrase_words = tuple(words(phrase))
             if len(phrase_words) > 1:
                 (excluded_phrases if negated else phrases).append(phrase_words)
             else:
                 (excluded if negated else terms).extend(phrase_words)
+        elif quoted_filter is not None:
+            if not _apply_filter(quoted_filter.replace('"', ""), now, filters, problems):
+                terms.extend(words(quoted_filter))
         elif not _apply_filter(bare, now, filters, problems):
             tokens = words(bare)
             (excluded if bare.startswith("-") and len(bare) > 1 else terms).extend(tokens)
@@ -115,7 +133,7 @@ def _apply_filter(token: str, now: datetime, filters: dict[str, object], problem
     if not sep or key not in ("source", "since", "before") or not value:
         return False
     if key == "source":
-        name = " ".join(words(value))[:100]
+        name = " ".join(words(value))[:100].strip()
         if name:
             filters["source"] = name
         else:
@@ -233,7 +251,7 @@ def recency(age_days: float) -> float:
 
 
 def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
-    """`size` tokens of a highlighted text around its most marked stretch, marks balanced, as FTS5's snippet()."""
+    """`size` tokens around a highlighted text's most marked stretch, marks balanced, "…" where the text is cut."""
     tokens = [(match.start(), match.end()) for match in _INDEX_TOKEN.finditer(highlighted)]
     if not tokens:
         return ""
@@ -241,10 +259,11 @@ def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
     first = max((max(0, hit - 2) for hit in hits), key=lambda f: (sum(f <= h < f + size for h in hits), -f), default=0)
     first = max(0, min(first, len(tokens) - size))
     last = min(len(tokens), first + size)
-    left, right = tokens[first][0], tokens[last - 1][1]
+    left = tokens[first][0] if first else 0  # the text's start and end come with their punctuation
+    right = tokens[last - 1][1] if last < len(tokens) else len(highlighted)
     left -= left > 0 and highlighted[left - 1] == MARK_START
     right += right < len(highlighted) and highlighted[right] == MARK_END
-    piece = highlighted[left:right]
+    piece = highlighted[left:right].strip()
     if MARK_END in piece and not -1 < piece.find(MARK_START) < piece.find(MARK_END):
         piece = MARK_START + piece
     if piece.count(MARK_START) > piece.count(MARK_END):

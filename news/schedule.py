@@ -15,6 +15,7 @@ _TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$)", 
 _MERIDIEM = re.compile(r"^[ap]\.?m\.?$", re.IGNORECASE)  # am/pm: part of a time right after one, else a topic
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")  # 0800, 8: a time when first, a topic (2026, 737) elsewhere
 _OFFSET = re.compile(r"^(utc|gmt|z)?\s*[+\-\u2212]\s*\d{1,2}([:.]?\d{2})?$", re.IGNORECASE)
+_REVERSED = re.compile(r"^(?:Etc/)?GMT([+-])0*([1-9]\d*)$")  # POSIX signs: Etc/GMT+3 is three hours behind UTC
 _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 TIME_FORM = "HH:MM, 24-hour (for example 07:30)"
 ZONE_FORM = "an IANA time zone name such as Europe/Kyiv, America/New_York or UTC"
@@ -38,6 +39,12 @@ def parse_timezone(value: str) -> str:
     """Return the canonical spelling of an IANA zone name (any case), or raise InvalidArgument."""
     name = value.strip()
     if (known := zone_name(name)) is not None:
+        if reversed_sign := _REVERSED.match(known):
+            meant = "-" if reversed_sign.group(1) == "+" else "+"
+            raise InvalidArgument(
+                f"'{value}' is a UTC offset with its sign reversed (it means UTC{meant}{reversed_sign.group(2)}), "
+                f"not a time zone; {OFFSET_ADVICE}"
+            )
         return known
     if _OFFSET.match(name):
         raise InvalidArgument(f"'{value}' is a UTC offset, not a time zone; {OFFSET_ADVICE}")
@@ -84,6 +91,7 @@ def format_local(instant: datetime, zone: str) -> str:
 DEFAULT_TIME = time(8, 0)
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 40
+ALL_TOPICS = "all"  # the topic that clears a subscription's topics: every story
 _QUOTES = "\"“”„«»"
 _ARGUMENT = re.compile(rf"[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|[^\s{_QUOTES}]+")
 _CLOCK_ZONE = re.compile(r"^([A-Z]{2}T|UTC|UCT)")  # UTC, GMT, CET, EST5EDT...: never a topic; Japan, Israel, NZ may be
@@ -102,7 +110,8 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
 
     A quoted argument is always a topic (a phrase when it has several words). A zone named after a place
     (Japan, Israel) or a lower-case abbreviation (met, cet) is the zone right after the time and a topic elsewhere;
-    UTC, GMT, CET in capitals or Europe/Kyiv always a zone. A bare number (0800) is a time only when first."""
+    UTC, GMT, Z, CET in capitals or Europe/Kyiv always a zone. A bare number (0800) is a time only when first.
+    The topic 'all' (every story) must come alone; a topic with no word in it is refused."""
     at: time | None = None
     zone: str | None = None
     topics: list[str] = []
@@ -115,20 +124,35 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
             at = parse_time_of_day(arg)
         elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
             zone = named
-        elif (topic := _topic(arg[1:-1] if quoted else arg)) and topic not in topics:
-            if topic != "all" and not terms(topic):  # "the", "of the": would match every story
-                raise InvalidArgument(f"'{topic}' has no word a story could be about; name a topic such as greenland")
+        elif (topic := _checked_topic(arg, quoted)) not in topics:
             topics.append(topic)
         after_time = timed
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")
+    if ALL_TOPICS in topics and len(topics) > 1:
+        raise InvalidArgument(
+            f"'{ALL_TOPICS}' means every story, so it cannot go with topics: send it alone to clear them or drop it"
+        )
     return at, zone, tuple(topics)
+
+
+def _checked_topic(arg: str, quoted: bool) -> str:
+    """The topic an argument names; InvalidArgument when it has no word a story could be about (the, 🇺🇦, !!)."""
+    topic = _topic(arg[1:-1] if quoted else arg)
+    if topic == ALL_TOPICS:
+        return topic
+    if not terms(topic):  # "the", "of the" would match every story; "🇺🇦" or "!!" leave nothing at all
+        named = topic or arg[: MAX_TOPIC_LENGTH + 2]
+        raise InvalidArgument(f"'{named}' has no word a story could be about; name a topic such as greenland")
+    return topic
 
 
 def _zone_argument(arg: str, after_time: bool) -> str | None:
     """The zone an argument names, None when it is a topic; InvalidArgument for a bad zone or a UTC offset."""
     if "/" in arg or _OFFSET.match(arg):
         return parse_timezone(arg)
+    if arg.upper() == "Z":  # the UTC designator of 07:30Z
+        return "UTC"
     zone = zone_name(arg)
     written_as_zone = arg.upper() in ("UTC", "GMT") or (arg.isupper() and _CLOCK_ZONE.match(zone or "") is not None)
     return zone if zone is not None and (after_time or written_as_zone) else None

@@ -9,7 +9,7 @@ from news.briefing import compose_briefing
 from news.errors import InvalidArgument, UselessQuery
 from news.models import Briefing, SearchPage
 from news.nlp import terms
-from news.query import MAX_COUNTED, USAGE, parse_query
+from news.query import MAX_COUNTED, parse_query
 from services.clock import Clock
 from storage import stories as story_repo
 from storage.db import Database
@@ -48,10 +48,10 @@ class BriefService:
         return compose_briefing(stories, now=until, title=title, topics=wanted, method=self.grouping)
 
     async def search(self, text: str, page: int = 1) -> SearchPage:
-        """One page of ranked results; UselessQuery (an InvalidArgument) with the usage line for a useless query."""
+        """One page of ranked results; UselessQuery (an InvalidArgument) saying what a useless query lacks."""
         query = parse_query(text, self.clock())
         if not query.is_useful:
-            raise UselessQuery(USAGE)
+            raise UselessQuery(query.refusal())
         page = min(max(1, page), MAX_PAGE)
         async with self.db.transaction() as session:
             hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)

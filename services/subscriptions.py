@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from news.models import Subscription
-from news.schedule import DEFAULT_TIME, next_due, parse_subscribe_args
+from news.schedule import ALL_TOPICS, DEFAULT_TIME, next_due, parse_subscribe_args
 from services.clock import Clock
 from storage import subscriptions as subscription_repo
 from storage.db import Database
@@ -22,7 +22,7 @@ class SubscriptionService:
     async def subscribe(self, chat_id: int, args: Sequence[str]) -> tuple[Subscription, bool]:
         """Apply /subscribe arguments; returns the setting and whether it changed (False: shown only).
 
-        What is not given is kept (time, zone, topics); the topic 'all' clears the topics."""
+        What is not given is kept (time, zone, topics); the topic 'all', given alone, clears the topics."""
         at, zone, topics = parse_subscribe_args(list(args))
         async with self.db.transaction() as session:
             current = await subscription_repo.get_subscription(session, chat_id)
@@ -31,7 +31,7 @@ class SubscriptionService:
             keep = current if current is not None and current.active else None
             at = at or (keep.at if keep else DEFAULT_TIME)
             zone = zone or (keep.timezone if keep else self.default_timezone)
-            if topics == ("all",):
+            if topics == (ALL_TOPICS,):
                 topics = ()
             elif not topics and keep:
                 topics = keep.topics

@@ -228,13 +228,23 @@ def test_a_brief_topic_without_words_returns_2(cli: Path, capsys: pytest.Capture
     assert "a topic needs a word" in captured.err and captured.out == ""
 
 
-@pytest.mark.parametrize("query", [["*"], ["--", "-x"], ["since:7d", "source:wire"], ["-greenland"]])
-def test_useless_search_returns_2_with_the_cli_usage(
-    cli: Path, capsys: pytest.CaptureFixture[str], query: list[str]
+EXCLUSION_ALONE = "-word leaves a word out: add at least one word to look for, e.g. newsbot search greenland -ice"
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [(["*"], f"usage: newsbot search [--page N] WORDS... - {QUERY_LANGUAGE}"),
+     (["--", "-x"], EXCLUSION_ALONE),
+     (["since:7d", "source:wire"], "Filters narrow a search: add at least one word, e.g. newsbot search greenland"
+      " source:world"),
+     (["-greenland"], EXCLUSION_ALONE)],
+)
+def test_useless_search_returns_2_with_what_it_lacks(
+    cli: Path, capsys: pytest.CaptureFixture[str], query: list[str], reason: str
 ) -> None:
     assert main(["search", *query]) == 2
     captured = capsys.readouterr()
-    assert captured.err == f"newsbot: usage: newsbot search [--page N] WORDS... - {QUERY_LANGUAGE}\n"
+    assert captured.err == f"newsbot: {reason}\n"
     assert "/search" not in captured.err and captured.out == ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -112,9 +113,19 @@ def test_parse_timezone_refuses_offsets_pointing_at_city_zones(value: str) -> No
 
 
 @pytest.mark.parametrize(("value", "expected"), [("CET", "CET"), ("cet", "CET"), ("japan", "Japan"), ("GMT+0", "GMT+0"),
-                                                 ("Etc/GMT-3", "Etc/GMT-3"), ("europe/kyiv", "Europe/Kyiv")])
+                                                 ("etc/gmt0", "Etc/GMT0"), ("europe/kyiv", "Europe/Kyiv")])
 def test_parse_timezone_reads_every_iana_name_in_any_case(value: str, expected: str) -> None:
     assert parse_timezone(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [("Etc/GMT+3", "UTC-3"), ("etc/gmt-3", "UTC+3"), ("ETC/GMT+12", "UTC-12"), ("Etc/GMT-14", "UTC+14")],
+)
+def test_parse_timezone_refuses_posix_offsets_whose_sign_is_reversed(value: str, meant: str) -> None:
+    expected = f"'{value}' is a UTC offset with its sign reversed (it means {meant}), not a time zone; use a city's"
+    with pytest.raises(InvalidArgument, match=re.escape(expected) + ".*Europe/Kyiv"):
+        parse_timezone(value)
 
 
 # ---------------------------------------------------------------- next_due
@@ -214,7 +225,6 @@ def test_format_local() -> None:
         (["7.30", "Europe/Kyiv", "ukraine", "energy"], (time(7, 30), KYIV, ("ukraine", "energy"))),
         (["Energy", "energy", "ENERGY"], (None, None, ("energy",))),
         (["AT&T", "Kyiv!"], (None, None, ("att", "kyiv"))),
-        (["!!!"], (None, None, ())),
         (["07:30", "08:15"], (time(8, 15), None, ())),
         ([f"t{n}" for n in range(MAX_TOPICS)], (None, None, tuple(f"t{n}" for n in range(MAX_TOPICS)))),
         (["xi"] * (MAX_TOPICS + 5), (None, None, ("xi",))),
@@ -232,7 +242,16 @@ def test_format_local() -> None:
         (['"climate change"', "energy"], (None, None, ("climate change", "energy"))),
         (['"  Climate   CHANGE! "'], (None, None, ("climate change",))),
         (['"2026"', '"08:00"'], (None, None, ("2026", "0800"))),
-        (['""', '"!!"'], (None, None, ())),
+        (["08:00", "Z"], (time(8), "UTC", ())),
+        (["08:00", "z", "energy"], (time(8), "UTC", ("energy",))),
+        (["Z", "07:30"], (time(7, 30), "UTC", ())),
+        (["07:30", "zulu"], (time(7, 30), "Zulu", ())),
+        (["07:30", "Etc/UTC"], (time(7, 30), "Etc/UTC", ())),
+        (["07:30", "GMT+0"], (time(7, 30), "GMT+0", ())),
+        (["07:30", "etc/gmt-0"], (time(7, 30), "Etc/GMT-0", ())),
+        (["all"], (None, None, ("all",))),
+        (["07:30", "ALL", "all"], (time(7, 30), None, ("all",))),
+        (['"all"'], (None, None, ("all",))),
         (["election", "2026"], (None, None, ("election", "2026"))),
         (["boeing", "737", "uk", "pm"], (None, None, ("boeing", "737", "uk", "pm"))),
         (["met", "gala"], (None, None, ("met", "gala"))),
@@ -290,3 +309,36 @@ def test_split_arguments_keeps_quoted_phrases_together(text: str, expected: list
 def test_parse_subscribe_args_dedupes_truncated_topics() -> None:
     _, _, topics = parse_subscribe_args(["a" * 45, "a" * 46])
     assert topics == ("a" * 40,)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["🇺🇦"], "'🇺🇦'"),
+        (["07:30", "🇺🇦"], "'🇺🇦'"),
+        (["energy", "🙂🙂"], "'🙂🙂'"),
+        (["!!!"], "'!!!'"),
+        (["—"], "'—'"),
+        (['"🇺🇦 🇵🇱"'], "'\"🇺🇦 🇵🇱\"'"),
+        (['""'], "'\"\"'"),
+        (['"!!"'], "'\"!!\"'"),
+    ],
+)
+def test_parse_subscribe_args_refuses_arguments_without_letters_or_digits(args: list[str], named: str) -> None:
+    with pytest.raises(InvalidArgument, match=f"^{re.escape(named)} has no word a story could be about; name a topic"):
+        parse_subscribe_args(args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["07:30", "Etc/GMT+3"], ["etc/gmt-5", "energy"], ["07:30", "Europe/Kyiv", "Etc/GMT-2"]],
+)
+def test_parse_subscribe_args_refuses_reversed_posix_offsets(args: list[str]) -> None:
+    with pytest.raises(InvalidArgument, match="is a UTC offset with its sign reversed"):
+        parse_subscribe_args(args)
+
+
+@pytest.mark.parametrize("args", [["all", "kazakhstan"], ["kazakhstan", "all"], ["07:30", '"climate change"', "ALL"]])
+def test_parse_subscribe_args_refuses_all_mixed_with_topics(args: list[str]) -> None:
+    with pytest.raises(InvalidArgument, match=r"^'all' means every story, so it cannot go with topics"):
+        parse_subscribe_args(args)

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from news.query import (
+    EXCLUSIONS_NEED_A_WORD,
+    FILTERS_NEED_A_WORD,
     MAX_TERMS,
+    USAGE,
     Bm25,
     SearchQuery,
     UnitCounter,
@@ -40,6 +43,16 @@ WEEK_AGO = datetime(2026, 11, 13, 18, 30, tzinfo=UTC)
         ("x since:2026-11-13T18:30", SearchQuery(terms=("x",), since=WEEK_AGO)),
         ("kyiv kyiv KYIV", SearchQuery(terms=("kyiv",))),
         ("foo:bar", SearchQuery(terms=("foo", "bar"))),
+        ('source:"Europe Desk" greenland', SearchQuery(terms=("greenland",), source="europe desk")),
+        ("source:“Europe Desk” greenland", SearchQuery(terms=("greenland",), source="europe desk")),
+        ("greenland source:«Europe  Desk»", SearchQuery(terms=("greenland",), source="europe desk")),
+        ('greenland SOURCE:"Europe Desk', SearchQuery(terms=("greenland",), source="europe desk")),
+        ("source:europe-desk greenland", SearchQuery(terms=("greenland",), source="europe-desk")),
+        ('since:"7d" x', SearchQuery(terms=("x",), since=WEEK_AGO)),
+        ('source:"" x', SearchQuery(terms=("source", "x"))),
+        ('title:"a b"', SearchQuery(terms=("title", "a", "b"))),
+        ("“peace board” fee", SearchQuery(terms=("fee",), phrases=(("peace", "board"),))),
+        ("greenland -„ice sheet“", SearchQuery(terms=("greenland",), excluded_phrases=(("ice", "sheet"),))),
     ],
 )
 def test_parses_the_query_language(text: str, expected: SearchQuery) -> None:
@@ -53,6 +66,8 @@ HOSTILE = [
     "before:2026-13-45 kyiv", "-", "--kyiv",
     '""', '-""', "\x00kyiv\x00", "kyiv\u202e", "^kyiv", "{title}: kyiv", "kyiv) OR (1=1", "col:kyiv",
     "<b>kyiv</b>", "&amp;", "\\", "'", '"', "\ud83d", "kyiv\n\nNOT power",
+    'source:"a b" kyiv', 'source:"a b', 'source:" x', "source:“” kyiv", 'source:"%_ \'" kyiv', "kyiv source:a,b",
+    'source:"' + "x " * 80 + '" kyiv', 'since:"" kyiv', '-source:"a b" kyiv', '“""”',
 ]
 
 
@@ -85,6 +100,48 @@ def test_useless_queries_are_flagged(text: str) -> None:
 )
 def test_fts5_expression_quotes_every_token(text: str, match: str) -> None:
     assert fts5_match(parse_query(text, NOW)) == match
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("source:world", FILTERS_NEED_A_WORD),
+        ("since:7d", FILTERS_NEED_A_WORD),
+        ("before:2026-11-01 source:world", FILTERS_NEED_A_WORD),
+        ('source:"Europe Desk"', FILTERS_NEED_A_WORD),
+        ("-kyiv source:world", FILTERS_NEED_A_WORD),
+        ("-kyiv", EXCLUSIONS_NEED_A_WORD),
+        ('-"ice sheet"', EXCLUSIONS_NEED_A_WORD),
+        ("", USAGE),
+        ("🙂", USAGE),
+        ("since:banana", USAGE),
+    ],
+)
+def test_a_query_without_words_says_what_is_missing(text: str, refusal: str) -> None:
+    query = parse_query(text, NOW)
+    assert not query.is_useful
+    assert query.needs_word == (refusal != USAGE)
+    assert query.refusal() == refusal
+
+
+def test_filters_need_a_word_names_an_example_with_a_word() -> None:
+    assert FILTERS_NEED_A_WORD == "Filters narrow a search: add at least one word, e.g. /search greenland source:world"
+    assert not parse_query("greenland source:world", NOW).needs_word
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('greenland source:"Europe Desk"', 'greenland source:"europe desk"'),
+        ("greenland source:“Europe Desk”", 'greenland source:"europe desk"'),
+        ("greenland source:europe-desk", "greenland source:europe-desk"),
+        ("greenland source:a,b", 'greenland source:"a b"'),
+    ],
+)
+def test_multi_word_sources_are_written_back_quoted(text: str, written: str) -> None:
+    query = parse_query(text, NOW)
+    assert query.describe() == written
+    assert parse_query(written, NOW) == query
 
 
 def test_bad_filters_become_problems_not_errors() -> None:
@@ -141,4 +198,31 @@ def test_bm25_prefers_rare_terms_titles_and_recent_stories() -> None:
     ],
 )
 def test_snippet_keeps_marks_balanced(highlighted: str, size: int, expected: str) -> None:
+    assert snippet(highlighted, size) == expected
+
+
+@pytest.mark.parametrize(
+    ("highlighted", "size", "expected"),
+    [
+        # reaching the end of the text: its final punctuation stays, no ellipsis
+        ("a b c \x02expected\x03 growth.", 4, "…b c \x02expected\x03 growth."),
+        ("Markets rose on \x02expected\x03 growth.", 24, "Markets rose on \x02expected\x03 growth."),
+        ("Is \x02growth\x03 back?!", 24, "Is \x02growth\x03 back?!"),
+        ("a b c d \x02growth\x03", 3, "…c d \x02growth\x03"),
+        ("a b c d \x02growth\x03.", 3, "…c d \x02growth\x03."),
+        ("He said \x02“growth”\x03.", 24, "He said \x02“growth”\x03."),
+        ("a b growth \x02expected\x03.  ", 24, "a b growth \x02expected\x03."),
+        # starting at the text's start: its opening punctuation stays, no ellipsis
+        ("“\x02Growth\x03 is back,” he said", 2, "“\x02Growth\x03 is…"),
+        ("— \x02growth\x03 a b c d", 3, "— \x02growth\x03 a b…"),
+        # cut in the middle: an ellipsis, even right after a sentence's end
+        ("Analysts \x02expected\x03 growth. Prices fell.", 3, "Analysts \x02expected\x03 growth…"),
+        ("a b c \x02expected\x03 growth. d e f", 4, "…b c \x02expected\x03 growth…"),
+        ("a b c d e f g h i j k", 3, "a b c…"),
+        # one token
+        ("\x02growth\x03.", 24, "\x02growth\x03."),
+        ("…", 24, ""),
+    ],
+)
+def test_snippet_ends_with_an_ellipsis_only_where_the_text_is_cut(highlighted: str, size: int, expected: str) -> None:
     assert snippet(highlighted, size) == expected

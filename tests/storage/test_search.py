@@ -72,6 +72,11 @@ async def test_stemming_and_title_hits_rank_first(archive: Database) -> None:
         ("greenland before:2026-01-15", ["Greenland ice sheet study"]),
         ("strikes source:europe", ["Kyiv without power after strikes"]),
         ("strikes source:wire", []),
+        ('strikes source:"Europe Desk"', ["Kyiv without power after strikes"]),
+        ("strikes source:“europe desk”", ["Kyiv without power after strikes"]),
+        ('tariffs source:"World Wire"', ["EU prepares tariff retaliation over Greenland", "Markets calm"]),
+        ('strikes source:"World Wire"', []),
+        ('"ice sheet" source:"EUROPE desk"', ["Greenland ice sheet study"]),
         ("greenland tariff", ["EU prepares tariff retaliation over Greenland"]),
     ],
 )
@@ -96,6 +101,13 @@ async def test_snippet_marks_matches_and_paging_counts(archive: Database) -> Non
     assert total == 1
     assert f"{MARK_START}" in hits[0].snippet and MARK_END in hits[0].snippet
     assert len(page_two) == 1
+
+
+async def test_snippet_reaching_the_end_keeps_the_final_period(archive: Database) -> None:
+    async with archive.transaction() as session:
+        hits, _ = await search_stories(session, parse_query("grid", NOW), limit=1)
+    plain = hits[0].snippet.replace(MARK_START, "").replace(MARK_END, "")
+    assert plain == "Drone and missile strikes hit the grid overnight."
 
 
 @pytest.mark.parametrize(
