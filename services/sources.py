@@ -282,7 +282,11 @@ def _expand(target: str) -> list[str]:
     """A target as source URLs: web URLs as given, files and directory members as file:// URLs."""
     if is_web_url(target):
         return [target]
-    path = Path(target.removeprefix("file://")).expanduser()
+    path = Path(target.removeprefix("file://"))
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # '~nobody/x': no such user's home
+        raise InvalidArgument(f"{target}: no such user's home directory") from None
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
         if not files:

@@ -135,6 +135,8 @@ async def test_ingest_directory_of_seeds(services: Services) -> None:
     assert sum(r.new for r in again) == 0
     with pytest.raises(InvalidArgument):
         await services.sources.ingest("/nonexistent/path")
+    with pytest.raises(InvalidArgument, match="no such user's home"):
+        await services.sources.ingest("~no-such-user-here/feeds")
 
 
 RATE_LIMITED = b"Rate limit exceeded. Please try again later."
