@@ -14,7 +14,6 @@ stories with their links.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,6 +38,7 @@ from news.query import (
     unit_tokens,
 )
 from storage.search_exact import EXACT_MAX, HIGHLIGHT_MARKS, exact_search, exact_statement
+from storage.sources import source_ids_named
 from storage.sqltext import bound
 
 WINDOW = MAX_COUNTED + 1
@@ -48,7 +48,6 @@ DF_SAMPLE = 2000
 INGEST_SLACK = timedelta(days=1)
 _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
 _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
-_SOURCES = "(SELECT id FROM sources WHERE lower(name) LIKE :pattern)"
 Row = Sequence[Any]
 _Scored = tuple[list[int], dict[int, float], dict[int, str]]
 
@@ -72,7 +71,7 @@ async def search_stories(
     if not query.is_useful:
         return [], 0
     plan = _sqlite_plan(query) if session.get_bind().dialect.name == "sqlite" else _postgres_plan(query)
-    _add_filters(plan, query)
+    _add_filters(plan, query, await source_ids_named(session, query.source) if query.source else [])
     first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
     plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
     now = query.now or datetime.now(UTC)
@@ -127,8 +126,8 @@ def _postgres_plan(query: SearchQuery) -> _Plan:
     return _Plan(False, "s.id", tsquery=tsquery, units=units, where=[f"s.search @@ ({combined})"], params=params)
 
 
-def _add_filters(plan: _Plan, query: SearchQuery) -> None:
-    """Date and source conditions, as subqueries of the one matching statement."""
+def _add_filters(plan: _Plan, query: SearchQuery, source_ids: list[int]) -> None:
+    """Date and source conditions (the ids of the sources source: names), as subqueries of the one statement."""
     if query.since is not None:  # no story is published after it is stored, and ids follow storage order
         first = "SELECT id FROM stories WHERE created_at >= :created ORDER BY created_at, id LIMIT 1"
         plan.where += [f"{plan.story_id} >= ({first})", "s.published_at >= :since"]
@@ -138,10 +137,10 @@ def _add_filters(plan: _Plan, query: SearchQuery) -> None:
         plan.params["before"] = query.before
     if query.source:
         plan.where.append(
-            f"(s.source_id IN {_SOURCES} OR EXISTS "
-            f"(SELECT 1 FROM story_links sl WHERE sl.story_id = s.id AND sl.source_id IN {_SOURCES}))"
+            "(s.source_id IN :source_ids OR EXISTS "
+            "(SELECT 1 FROM story_links sl WHERE sl.story_id = s.id AND sl.source_id IN :source_ids))"
         )
-        plan.params["pattern"] = "%" + "%".join(re.findall(r"[^\W_]+", query.source.lower())) + "%"
+        plan.params["source_ids"] = source_ids or [0]  # no source has id 0: nothing matches
 
 
 def _sqlite_matches(plan: _Plan) -> str:

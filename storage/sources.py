@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,6 +66,14 @@ async def ensure_new(session: AsyncSession, url: str) -> None:
         raise SourceExistsError(
             f"a source with this address is already registered: #{known.id} {known.name} ({known.url})"
         )
+
+
+async def source_ids_named(session: AsyncSession, name: str) -> list[int]:
+    """Ids of the sources whose name holds the words of ``name`` in order, in any case (Unicode-aware, unlike
+    SQLite's lower()): 'europe desk' and 'europe-desk' both name "Europe Desk"."""
+    wanted = re.compile(".*".join(re.escape(word) for word in re.findall(r"[^\W_]+", name.casefold())))
+    rows = await session.execute(select(SourceRow.id, SourceRow.name).order_by(SourceRow.id))
+    return [source_id for source_id, stored in rows if wanted.search(stored.casefold())]
 
 
 async def get_source_by_url(session: AsyncSession, url: str) -> Source | None:

@@ -250,3 +250,14 @@ async def test_sqlite_extrapolates_common_terms(sqlite_db: Database, monkeypatch
     await add_stories(sqlite_db, [*FILLER, ("Tariff talks", "The market waits.", 2), ("Market talks", "A tariff.", 1)])
     assert await titles(sqlite_db, "market tariff") == ["Tariff talks", "Market talks"]
     assert _varints(b"\xbd\x84@\x05\x1c") == [1_000_000, 5, 28]
+
+
+async def test_source_names_match_in_any_case_beyond_ascii(archive: Database) -> None:
+    """SQLite's lower() folds A-Z only; source: still finds 'Überblick Wire' written 'überblick' or 'ÜBERBLICK'."""
+    async with archive.transaction() as session:
+        source = await sources.add_source(session, "https://u.example/rss", "Überblick Wire", NOW)
+        item = Entry("Strikes halt Zorvian trains", "https://u.example/1", None, "Rail strikes spread.", NOW)
+        await stories.store_entries(session, source.id, [item], NOW)
+    for text in ("strikes source:überblick", "strikes source:ÜBERBLICK", 'strikes source:"überblick wire"'):
+        assert await titles(archive, text) == ["Strikes halt Zorvian trains"]
+    assert await titles(archive, "strikes source:uberblick") == []
