@@ -269,3 +269,13 @@ def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
     if piece.count(MARK_START) > piece.count(MARK_END):
         piece += MARK_END
     return (ellipsis if first else "") + piece + (ellipsis if last < len(tokens) else "")
+
+
+def mark_cuts(fragment: str, text: str, ellipsis: str = "…") -> str:
+    """A highlighted fragment of ``text`` (as PostgreSQL's ts_headline cuts one) with "…" where it cuts the text."""
+    plain = " ".join(fragment.replace(MARK_START, "").replace(MARK_END, "").split())
+    whole = " ".join(text.split())
+    if not plain:
+        return fragment
+    head = ellipsis if not whole.startswith(plain[:40]) else ""
+    return head + fragment.strip() + (ellipsis if not whole.endswith(plain[-40:]) else "")

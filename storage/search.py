@@ -32,6 +32,7 @@ from news.query import (
     SearchQuery,
     UnitCounter,
     fts5_match,
+    mark_cuts,
     match_units,
     recency,
     snippet,
@@ -257,7 +258,8 @@ def _hits(rows: Sequence[Row], ids: list[int], scores: dict[int, float], bodies:
         if story_id in stories:
             row, links = stories[story_id]
             found = Story(story_id, row[1], row[2], row[3], _aware(row[4]), tuple(links))
-            hits.append(SearchHit(found, row[5] or snippet(bodies.get(story_id, "")), scores.get(story_id, 0.0)))
+            cut = mark_cuts(row[5], row[2] or "") if row[5] else snippet(bodies.get(story_id, ""))
+            hits.append(SearchHit(found, cut, scores.get(story_id, 0.0)))
     return hits
 
 

@@ -16,6 +16,7 @@ from news.query import (
     SearchQuery,
     UnitCounter,
     fts5_match,
+    mark_cuts,
     parse_moment,
     parse_query,
     recency,
@@ -226,3 +227,17 @@ def test_snippet_keeps_marks_balanced(highlighted: str, size: int, expected: str
 )
 def test_snippet_ends_with_an_ellipsis_only_where_the_text_is_cut(highlighted: str, size: int, expected: str) -> None:
     assert snippet(highlighted, size) == expected
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text", "expected"),
+    [
+        ("\x02Greenland\x03 talks", "Greenland talks", "\x02Greenland\x03 talks"),
+        ("met over \x02Greenland\x03", "EU ministers met over Greenland", "…met over \x02Greenland\x03"),
+        ("\x02Greenland\x03 talks began", "Greenland talks began on Monday.", "\x02Greenland\x03 talks began…"),
+        ("the  \x02Greenland\x03 talks", "In Brussels, the Greenland talks began.", "…the  \x02Greenland\x03 talks…"),
+        ("", "Anything", ""),
+    ],
+)
+def test_mark_cuts_shows_where_a_fragment_cuts_the_text(fragment: str, text: str, expected: str) -> None:
+    assert mark_cuts(fragment, text) == expected

@@ -110,6 +110,18 @@ async def test_snippet_reaching_the_end_keeps_the_final_period(archive: Database
     assert plain == "Drone and missile strikes hit the grid overnight."
 
 
+async def test_snippet_cut_from_a_long_text_says_so_on_both_engines(archive: Database) -> None:
+    body = " ".join(f"Filler sentence number {n} about nothing in particular." for n in range(30))
+    async with archive.transaction() as session:
+        source = await sources.add_source(session, "https://l.example/rss", "Long Wire", NOW)
+        text = body + " The Zorvian dam opened on Monday. " + body
+        item = Entry("Dam opens", "https://l.example/1", None, text, NOW)
+        await stories.store_entries(session, source.id, [item], NOW)
+        hits, _ = await search_stories(session, parse_query("zorvian", NOW), limit=1)
+    assert hits[0].snippet.startswith("…") and hits[0].snippet.endswith("…")
+    assert f"{MARK_START}Zorvian{MARK_END}" in hits[0].snippet
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
