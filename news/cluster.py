@@ -22,7 +22,6 @@ _STREAM_THRESHOLD = 0.05  # same, once similarity is discounted by time distance
 _FULL_SIZE = 1000  # mixed method: smaller inputs get a lower lexical threshold (as it was tuned)
 _MIN_EDGE = 0.01  # pairs below this similarity count as 0 (keeps the graph sparse)
 _HUB_K = 12  # neighbours whose mean similarity measures an item's hubness
-_HUB_MIN_ITEMS = 6  # below this many items, hubness keeps dividing by _HUB_K (one pair is not a hub)
 _HUB = 1.2  # share of the pair's hubness subtracted from its similarity (untimed inputs)
 _LENGTH_NORM = 0.75  # rows are divided by (norm / median norm) to this power: 1 is cosine, below it long ones lose less
 _NAME_WEIGHT = 1.2  # a name (as the input itself writes names) in a headline counts this much more than other terms
@@ -135,16 +134,12 @@ def _edges(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:
 
 
 def _hubness_corrected(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:
-    """Subtract from each pair the mean of both items' top-k similarities (CSLS), upper triangle.
-
-    k is at most the number of other items, once there are a few: in a small input, words that all its stories
-    share ("Tuesday", "officials") make every item a hub, and nothing else marks them as common."""
-    k = hub_k if sim.shape[0] < _HUB_MIN_ITEMS else min(hub_k, sim.shape[0] - 1)
+    """Subtract from each pair the mean of both items' top-k similarities (CSLS), upper triangle."""
     hubness = np.zeros(sim.shape[0])
     for i in range(sim.shape[0]):
         row = sim.data[sim.indptr[i] : sim.indptr[i + 1]]
         if len(row):
-            hubness[i] = np.sort(row)[-k:].sum() / k
+            hubness[i] = np.sort(row)[-hub_k:].sum() / hub_k
     up = sparse.triu(sim, k=1).tocoo()
     data = up.data - hub * (hubness[up.row] + hubness[up.col]) / 2.0
     return sparse.coo_matrix((data, (up.row, up.col)), shape=up.shape)
