@@ -219,3 +219,18 @@ def test_one_shared_rare_name_joins_a_long_opinion_headline_to_its_event() -> No
     labels = group_headlines(titles)
     assert labels[0] == labels[1] == labels[2]
     assert labels[3] == labels[4] != labels[0]
+
+
+def test_a_day_dominated_by_one_event_keeps_it_one_group() -> None:
+    """Six reports of one event and one other story: hubness must not split the event that fills the day."""
+    reports = [
+        ("Trump renews push to buy Greenland", "Trump on Tuesday renewed his push to buy Greenland from Denmark."),
+        ("Denmark rejects Trump's Greenland offer", "Denmark on Tuesday rejected Trump's offer to buy Greenland."),
+        ("Greenland says it is not for sale", "Greenland's premier said on Tuesday the island is not for sale."),
+        ("EU backs Denmark over Greenland", "EU leaders backed Denmark on Tuesday after Trump's Greenland bid."),
+        ("Trump's Greenland bid strains ties", "Trump's bid to buy Greenland strained ties with Denmark on Tuesday."),
+        ("Copenhagen summons envoy over Greenland", "Denmark summoned the US envoy on Tuesday over Greenland."),
+        ("Chess champion to retire", "The world chess champion said on Tuesday he would retire next year."),
+    ]
+    labels = group_headlines([title for title, _ in reports], [text for _, text in reports])
+    assert len(set(labels[:6])) == 1 and labels[6] != labels[0]
