@@ -5,30 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from news._datelines import strip_dateline
 from news.nlp import words
 
 __all__ = ["balance_quotes", "strip_dateline", "variants"]
 
 _END = r"(?=[.!?][\"”]?$)"  # the sentence's final punctuation
-_TITLE_WORDS = r"[A-Z][A-Za-z.'’]*(?:\s[A-Z][A-Za-z.'’]*){0,2}"  # "New York", "Des Moines", "Fla."
-_AGENCY = re.compile(  # "(CNN) - ", "WASHINGTON (AP) — ", "TEHRAN, Iran (AP) — ", "New York (CNN Business) - "
-    r"^(?:(?:[A-Z][A-Z.,'/ ]*\s*)?\([A-Za-z. ]{2,12}\)\s*(?:[—–]+|-+)?"
-    rf"|{_TITLE_WORDS}(?:,\s+{_TITLE_WORDS})?\s+\([A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?\)\s*(?:[—–]+|-+))"
-    r"\s*(?=[A-Z0-9\"“])"
-)
-_PLACE = re.compile(  # "DENVER — ", "PROGRESO, Texas — ", "Doha, Qatar - "
-    rf"^(?:[A-Z][A-Z.,'/ ]+?|{_TITLE_WORDS},\s+{_TITLE_WORDS})\s*(?:[—–]+|--|\s-\s)\s*(?=[A-Z0-9\"“])"
-)
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DATED = re.compile(  # "LONDON, Jan 20 (Reuters) - ", "Paris, 20 January (AFP) - ", "BRUSSELS, Jan. 20 — "
-    rf"^(?:[A-Z][A-Z.'/ ]*[A-Z.]|{_TITLE_WORDS}(?:,\s+{_TITLE_WORDS})?)"
-    rf",\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
-    r"\s*(?:\([A-Za-z. ]{2,20}\)\s*)?(?:[—–]+|--|\s-)\s*(?=[A-Z0-9\"“])"
-)
-_CREDIT = re.compile(  # "Republished from World Wire: ", "Syndicated by Reuters: "
-    r"^(?:(?:Syndicated|Republished|Reprinted|Reposted|Cross-?posted|Originally published)\s+(?:from|by|on|in|via)"
-    r"|Via)\s+(?:the\s+)?[A-Z][^:.!?]{0,59}:\s*(?=[A-Z0-9\"“])"
-)
 _PAREN = re.compile(r"\s*\([^()]{1,80}\)")
 _ATTR_TAIL = re.compile(
     r",\s+(?:according to [^,;]{3,120}|(?:[A-Z][\w.'’-]*\s){1,5}?(?:said|says|reported|told [^,;]{1,60})"
@@ -51,21 +33,30 @@ _QUOTES = ('"', "“", "”")  # double quotation marks (single ones double as a
 _MIN_WORDS = 6  # a compressed sentence must keep at least this many words
 
 
-def strip_dateline(sentence: str) -> str:
-    """Drop a leading dateline such as 'WASHINGTON (AP) — ', '(CNN) - ' or 'DENVER — ', or a credit line such as
-    'Republished from World Wire: '."""
-    sentence = _DATED.sub("", _CREDIT.sub("", sentence, count=1), count=1)
-    return _PLACE.sub("", _AGENCY.sub("", sentence, count=1), count=1)
-
-
 def balance_quotes(sentence: str) -> str:
-    """Close a quotation the sentence opens but a later one ends, or drop a closing mark whose opening was cut."""
-    marks = [c for c in sentence if c in _QUOTES]
-    if len(marks) % 2 == 0:
-        return sentence
-    if sentence.endswith(_QUOTES):
-        return sentence[:-1].rstrip()
-    return sentence + ("”" if marks[-1] == "“" else '"')
+    """Mend the quotation marks a sentence cut from its story leaves unmatched: a closing mark at the very end
+    (its opening was cut away) goes, another one gets an opening mark before the sentence (the quote began in
+    an earlier sentence), and an opening mark never closed is closed at the end. Inch marks (65") are not quotes."""
+    unmatched_close: list[str] = []
+    open_marks: list[str] = []
+    for index, mark in _quote_marks(sentence):
+        opening = mark == "“" or (mark == '"' and (index == 0 or sentence[index - 1] in " \t([{—–-") and not open_marks)
+        if opening:
+            open_marks.append(mark)
+        elif open_marks:
+            open_marks.pop()
+        elif index == len(sentence) - 1:
+            sentence = sentence[:-1].rstrip()
+        else:
+            unmatched_close.append(mark)
+    head = "".join("“" if mark == "”" else '"' for mark in reversed(unmatched_close))
+    tail = "".join("”" if mark == "“" else '"' for mark in reversed(open_marks))
+    return head + sentence + tail
+
+
+def _quote_marks(sentence: str) -> list[tuple[int, str]]:
+    """Positions of the double quotation marks, leaving out a '"' that follows a digit (inches)."""
+    return [(i, c) for i, c in enumerate(sentence) if c in _QUOTES and not (c == '"' and sentence[i - 1 : i].isdigit())]
 
 
 def _capitalize(sentence: str) -> str:

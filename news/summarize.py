@@ -47,11 +47,11 @@ def _degree_centrality(tokens: Sequence[list[str]]) -> list[float]:
 def summarize(text: str, max_sentences: int = 3) -> list[str]:
     """Return up to ``max_sentences`` key sentences of one story, in their original order (datelines dropped)."""
     sentences = split_sentences(text)
+    chosen = list(range(len(sentences)))
     if len(sentences) > max_sentences:
         scores = _degree_centrality([terms(s) for s in sentences])
-        ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-        sentences = [sentences[i] for i in sorted(ranked[:max_sentences])]
-    return [balance_quotes(strip_dateline(s)) for s in sentences]
+        chosen = sorted(sorted(chosen, key=lambda i: (-scores[i], i))[:max_sentences])
+    return [balance_quotes(strip_dateline(sentences[i], lead=i == 0)) for i in chosen]
 
 
 def _tokens(sentence: str) -> list[str]:
@@ -101,7 +101,7 @@ def _best_subset(
 
 def summarize_group(texts: Sequence[str], max_sentences: int = 3) -> list[str]:
     """Return one summary of several reports of one event: the (lightly compressed) sentences an editor would reuse."""
-    docs = [[strip_dateline(s) for s in split_sentences(t)] for t in texts]
+    docs = [[strip_dateline(s, lead=i == 0) for i, s in enumerate(split_sentences(t))] for t in texts]
     toks = [[_tokens(s) for s in doc] for doc in docs]
     sets = [({b for s in doc for b in itertools.pairwise(s)}, {w for s in doc for w in s}) for doc in toks]
     units: list[str] = []

@@ -134,6 +134,34 @@ def test_strip_dateline(sentence: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        'On Monday, Biden — "We will not back down," he said.',
+        "Like Boeing, Airbus — The European rival — struggled.",
+        "For Apple, China — Its second market — matters.",
+        "Tesla (TSLA) - Shares rose 5% on Tuesday.",
+        "President Biden (D) - He said the bill passed.",
+    ],
+)
+def test_phrases_that_look_like_datelines_stay(sentence: str) -> None:
+    assert strip_dateline(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "later"),
+    [
+        ("Doha, Qatar - Talks resumed.", "Doha, Qatar - Talks resumed."),
+        ("TEHRAN, Iran (AP) — Iran denied it.", "TEHRAN, Iran (AP) — Iran denied it."),
+        ("LONDON, Jan 20 (Reuters) - Shares fell.", "LONDON, Jan 20 (Reuters) - Shares fell."),
+        ("WASHINGTON (AP) — The vote passed.", "The vote passed."),
+        ("DENVER — The vote passed.", "The vote passed."),
+    ],
+)
+def test_title_case_and_dated_datelines_only_open_a_story(sentence: str, later: str) -> None:
+    assert strip_dateline(sentence, lead=False) == later
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         ('"Let me be clear, we are leaving.', '"Let me be clear, we are leaving."'),
@@ -144,6 +172,11 @@ def test_strip_dateline(sentence: str, expected: str) -> None:
         ('He called it "a stunt" on Sunday.', 'He called it "a stunt" on Sunday.'),
         ("He called it a “PR stunt.\"", "He called it a “PR stunt.\""),
         ("It's the senator's bill.", "It's the senator's bill."),
+        ("We always do,” he said on Monday.", "“We always do,” he said on Monday."),
+        ('We always do," he said on Monday.', '"We always do," he said on Monday.'),
+        ('The 65" TV costs $500 at the store.', 'The 65" TV costs $500 at the store.'),
+        ('The 12" pizza was named “the best.”', 'The 12" pizza was named “the best.”'),
+        ('"Yes," he said, "and no.', '"Yes," he said, "and no."'),
     ],
 )
 def test_balance_quotes(sentence: str, expected: str) -> None:
