@@ -22,13 +22,16 @@ def compose_briefing(
     topics: Sequence[str] = (),
     max_groups: int = 8,
     method: str = "lexical",
+    background: Sequence[tuple[str, str]] = (),
 ) -> Briefing:
-    """Group stories by event, keep those about the topics (if any), best-covered and newest first."""
+    """Group stories by event, keep those about the topics (if any), best-covered and newest first; `background`
+    (earlier stories' titles and texts) tells the grouping which words are common."""
     if not stories:
         return Briefing(title=title, groups=[], topic=" ".join(topics) or None)
     # Times are left out on purpose: within one day's window the untimed grouping separates close events better,
     # and the stream mode (time decay) is meant for long, busy streams.
-    labels = group_headlines([story.title for story in stories], [story.text for story in stories], method=method)
+    titles, texts = [story.title for story in stories], [story.text for story in stories]
+    labels = group_headlines(titles, texts, method=method, background=background)
     members: dict[int, list[Story]] = {}
     for label, story in zip(labels, stories, strict=True):
         members.setdefault(label, []).append(story)

@@ -116,14 +116,19 @@ def _self_similarity(mat: sparse.csr_matrix) -> sparse.csr_matrix:
     return sim
 
 
-def _lexical_similarity(titles: Sequence[str], leads: Sequence[str]) -> sparse.csr_matrix:
+def _lexical_similarity(
+    titles: Sequence[str], leads: Sequence[str], background: Sequence[tuple[str, str]] = ()
+) -> sparse.csr_matrix:
     """Pairs' sums over shared terms of count x count x IDF, with pivoted length normalisation.
 
     A shared term weighs its IDF (not its square as in TF-IDF cosine), names a little more, and long headlines are
-    only partly normalised, so one shared rare name or term counts even in a long opinion-style headline."""
+    only partly normalised, so one shared rare name or term counts even in a long opinion-style headline. The IDF
+    is counted over the background stories too: in a small input, words such as 'Tuesday' look rare."""
     names = _name_stems([*titles, *leads])
-    mat, idf = _counts([_doc_terms(t, x, names) for t, x in zip(titles, leads, strict=True)])
-    return _self_similarity(_scaled_rows(mat, np.sqrt(idf), _LENGTH_NORM))
+    docs = [_doc_terms(t, x, names) for t, x in zip(titles, leads, strict=True)]
+    docs += [_doc_terms(t, _lead(x) if any(leads) else "", names) for t, x in background]
+    mat, idf = _counts(docs)
+    return _self_similarity(_scaled_rows(mat[: len(titles)], np.sqrt(idf), _LENGTH_NORM))
 
 
 def _edges(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:
@@ -170,10 +175,13 @@ def group_headlines(
     times: Sequence[datetime] | None = None,
     *,
     method: str = "lexical",
+    background: Sequence[tuple[str, str]] = (),
 ) -> list[int]:
     """Return a group label per headline (0..k-1 by first appearance); equal labels mean one event.
 
     ``method``: "lexical" (TF-IDF, the default), "embedding" or "mixed" (both need the ``embeddings`` extra).
+    ``background``: other stories (title, text), such as the archive's latest, that the lexical method counts
+    only to tell how common each word is; they are not grouped.
     """
     if method not in _METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(_METHODS)}")
@@ -183,7 +191,7 @@ def group_headlines(
     leads = [_lead(text) for text in texts] if texts is not None else [""] * n
     stamps = None if times is None else np.array([t.timestamp() for t in times])
     weight = 0.0 if stamps is None else _time_weight(stamps)
-    edges = _similarity(titles, leads, method, 1.0 - weight)
+    edges = _similarity(titles, leads, method, 1.0 - weight, background)
     threshold = _method_threshold(method, n)
     if stamps is not None:
         edges = _discount_by_time(edges, stamps)
@@ -209,10 +217,12 @@ def _method_threshold(method: str, n: int) -> float:
     return _MIX * _MIX_THRESHOLD * small + (1.0 - _MIX) * _EMBED_THRESHOLD
 
 
-def _similarity(titles: Sequence[str], leads: Sequence[str], method: str, untimed: float) -> sparse.coo_matrix:
+def _similarity(
+    titles: Sequence[str], leads: Sequence[str], method: str, untimed: float, background: Sequence[tuple[str, str]]
+) -> sparse.coo_matrix:
     """Sparse upper-triangular similarity graph by the chosen method (hubness corrected by ``untimed`` share)."""
     if method == "lexical":
-        return _edges(_lexical_similarity(titles, leads), _HUB * untimed, _HUB_K)
+        return _edges(_lexical_similarity(titles, leads, background), _HUB * untimed, _HUB_K)
     from news import embeddings  # optional extra: imported only when asked for
 
     vectors = embeddings.embed([f"{t} {x}".strip() for t, x in zip(titles, leads, strict=True)])

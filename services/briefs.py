@@ -17,6 +17,7 @@ from storage.search import search_stories
 
 BRIEF_WINDOW = timedelta(hours=24)
 BRIEF_STORY_LIMIT = 600
+BACKGROUND_STORIES = 1000  # earlier stories whose words tell the grouping what is common (not grouped)
 PER_PAGE = 5
 MAX_PAGE = 200
 
@@ -40,12 +41,14 @@ class BriefService:
 
     async def briefing_until(self, until: datetime, topics: Sequence[str] = (), *, title: str) -> Briefing:
         """The briefing of the day that ends at `until`."""
+        since = until - BRIEF_WINDOW
         async with self.db.transaction() as session:
-            stories = await story_repo.stories_between(
-                session, until - BRIEF_WINDOW, until + timedelta(seconds=1), limit=BRIEF_STORY_LIMIT
-            )
+            stories = await story_repo.stories_between(session, since, until + timedelta(seconds=1), BRIEF_STORY_LIMIT)
+            background = await story_repo.headlines_before(session, since, BACKGROUND_STORIES) if stories else []
         wanted = [topic for topic in topics if topic.strip()]
-        return compose_briefing(stories, now=until, title=title, topics=wanted, method=self.grouping)
+        return compose_briefing(
+            stories, now=until, title=title, topics=wanted, method=self.grouping, background=background
+        )
 
     async def search(self, text: str, page: int = 1) -> SearchPage:
         """One page of ranked results; UselessQuery (an InvalidArgument) saying what a useless query lacks."""

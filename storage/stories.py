@@ -210,6 +210,19 @@ async def stories_between(session: AsyncSession, since: datetime, until: datetim
     return await _with_links(session, query)
 
 
+async def headlines_before(
+    session: AsyncSession, before: datetime, limit: int, text_chars: int = 600
+) -> list[tuple[str, str]]:
+    """Titles and opening text of the newest stories published before `before` (the archive behind a brief)."""
+    query = (
+        select(StoryRow.title, func.substr(StoryRow.text, 1, text_chars))
+        .where(StoryRow.published_at < before)
+        .order_by(StoryRow.published_at.desc(), StoryRow.id.desc())
+        .limit(limit)
+    )
+    return [(title, text or "") for title, text in await session.execute(query)]
+
+
 async def stories_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Story]:
     """Stories with these ids, in the order given."""
     stories = {story.id: story for story in await _with_links(session, select(StoryRow).where(StoryRow.id.in_(ids)))}

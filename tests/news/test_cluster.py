@@ -234,3 +234,29 @@ def test_a_day_dominated_by_one_event_keeps_it_one_group() -> None:
     ]
     labels = group_headlines([title for title, _ in reports], [text for _, text in reports])
     assert len(set(labels[:6])) == 1 and labels[6] != labels[0]
+
+
+def test_background_stories_tell_which_words_are_common() -> None:
+    """Alone, six unrelated reports 'on Tuesday, officials said' share rare-looking words; beside a background
+    where every story says so, those words count for little and the six stay apart. Background is not grouped."""
+    reports = [
+        ("Senate passes farm bill", "The Senate passed the farm bill on Tuesday after a long debate over crop"
+         " subsidies, officials said."),
+        ("UK economy shrinks", "Britain's economy shrank on Tuesday as households cut spending on energy and food,"
+         " officials said."),
+        ("Wildfire forces thousands to flee", "A wildfire forced thousands to flee their homes on Tuesday as dry winds"
+         " spread the flames, officials said."),
+        ("Apple unveils new iPhone", "Apple unveiled its new iPhone on Tuesday with a faster chip and a brighter"
+         " screen, officials said."),
+        ("Flooding hits northern Italy", "Heavy rain flooded towns in northern Italy on Tuesday, cutting roads and"
+         " power lines, officials said."),
+        ("Chess champion to retire", "The world chess champion said on Tuesday he would retire after the next"
+         " tournament, officials said."),
+    ]
+    titles, texts = [title for title, _ in reports], [text for _, text in reports]
+    background = [(f"Plan {n} approved", f"Plan {n} was approved on Tuesday, officials said.") for n in range(200)]
+    alone = group_headlines(titles, texts)
+    informed = group_headlines(titles, texts, background=background)
+    assert len(informed) == len(reports)
+    assert len(set(alone)) < len(set(informed)) and len(set(informed)) >= 5
+    assert group_headlines(titles) == group_headlines(titles, background=[])

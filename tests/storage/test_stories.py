@@ -67,6 +67,16 @@ async def test_window_excludes_old_and_future_dates_are_clamped(db: Database) ->
     assert found[0].published_at.tzinfo is not None
 
 
+async def test_headlines_before_are_the_newest_earlier_stories(db: Database) -> None:
+    async with db.transaction() as session:
+        source = await sources.add_source(session, "https://x.example/rss", "X", NOW)
+        await stories.store_entries(session, source.id, [
+            entry(f"Story {hours}", f"https://x.example/{hours}", hours_ago=hours) for hours in (1, 30, 50, 70)
+        ], NOW)
+        found = await stories.headlines_before(session, NOW - timedelta(days=1), limit=2, text_chars=5)
+    assert found == [("Story 30", "Story"), ("Story 50", "Story")]
+
+
 async def test_sources_duplicates_removal_and_backoff(db: Database) -> None:
     async with db.transaction() as session:
         source = await sources.add_source(session, "https://x.example/rss", "X", NOW)
