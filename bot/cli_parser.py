@@ -18,9 +18,20 @@ LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
 INSTANT_FORM = "an ISO 8601 time like 2026-01-20T18:00Z (UTC unless it has an offset), from 1970-01-02 to 9998-12-31"
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A parser that sets itself as the `command_parser` default: the innermost one parsed wins, for its usage."""
+    # Subcommand parsers are made of their parent's class (add_subparsers' parser_class defaults to it), so every
+    # one, those of cli_sources included, sets the default as it is created.
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """An argparse parser remembering itself as the parsed (sub)command's parser."""
+        super().__init__(*args, **kwargs)
+        self.set_defaults(command_parser=self)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand with its help."""
-    parser = argparse.ArgumentParser(prog="newsbot", description="Self-hosted Telegram news-briefing bot.")
+    parser = CommandParser(prog="newsbot", description="Self-hosted Telegram news-briefing bot.")
     parser.add_argument("--html", action="store_true", help="print messages as the Telegram HTML sent")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (long polling, or a webhook; needs NEWSBOT_TOKEN)")
@@ -43,17 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sources.add_parsers(sub)
     database = sub.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
-    _remember_parsers(parser)
     return parser
-
-
-def _remember_parsers(parser: argparse.ArgumentParser) -> None:
-    """Each (sub)command's parser as the default `command_parser`: the innermost one parsed wins, for its usage."""
-    parser.set_defaults(command_parser=parser)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for subparser in action.choices.values():
-                _remember_parsers(subparser)
 
 
 def _add_search(sub: Any) -> None:
@@ -98,7 +99,7 @@ def _unknown_before_command(words: list[str], command: str, extras: list[str]) -
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a page number (1, 2, ...)")
     return int(value)
 
@@ -111,7 +112,7 @@ def _https_url(value: str) -> str:
 
 def _listen(value: str) -> str:
     _, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise argparse.ArgumentTypeError(f"'{value}' is not HOST:PORT, e.g. 0.0.0.0:8443")
     return value
 

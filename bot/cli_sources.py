@@ -42,7 +42,7 @@ def add_parsers(sub: Any) -> None:
     for name, about in (("remove", "remove a source (stories stay)"), ("pause", "stop polling a source"),
                         ("resume", "poll a paused source again")):
         actions.add_parser(name, help=about).add_argument("id", type=_source_id, metavar="ID", help=ID_HELP)
-    interval = actions.add_parser("interval", help="poll a source every INTERVAL (30m, 2h, 1d)")
+    interval = actions.add_parser("interval", help="poll a source every INTERVAL (30m, 2h, 1h30m, 1d)")
     interval.add_argument("id", type=_source_id, metavar="ID", help=ID_HELP)
     interval.add_argument("interval", type=_interval, metavar="INTERVAL", help=f"how often: {INTERVAL_FORM}")
     fulltext = actions.add_parser("fulltext", help="fetch full articles for a teaser-only source")

@@ -28,7 +28,7 @@ ADMIN_COMMANDS: list[tuple[str, str, str]] = [
     ("removesource", "<id>", "Remove a feed (its stories stay)"),
     ("pausesource", "<id>", "Stop polling a feed"),
     ("resumesource", "<id>", "Poll a paused feed again"),
-    ("setinterval", "<id> <interval>", "How often to poll a feed, e.g. 30m, 2h, 1d"),
+    ("setinterval", "<id> <interval>", "How often to poll a feed, e.g. 30m, 2h, 1h30m, 1d"),
     ("fulltext", "<id> on|off", "Fetch full articles for a teaser-only feed"),
     ("refresh", "", "Poll every feed now"),
     ("export", "", "The feed list as an OPML file (send me an .opml file to import one)"),

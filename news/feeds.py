@@ -8,6 +8,7 @@ import html
 import json
 import re
 from datetime import UTC, datetime
+from html.entities import html5
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,6 +20,7 @@ from news.htmltext import clean_space, html_to_text
 from news.models import Entry, ParsedFeed
 
 _BLOCK_GAP = re.compile(r"\n[ \t]*\n[ \t]*\n+")
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")  # with its ';' only
 _HEADLINE_MAX = 160
 _TITLE_MAX = 110
 _SNIPPET_MAX = 60
@@ -186,8 +188,14 @@ def _json_entry(item: dict[str, Any]) -> Entry:
 
 
 def plain_title(value: str) -> str:
-    """A JSON Feed title: plain text by the spec, so never stripped of '<...>'; stray entities are decoded."""
-    return clean_space(html.unescape(value) if "&" in value else value)
+    """A JSON Feed title: plain text by the spec, so never stripped of '<...>'; entities with their ';' decoded."""
+    return clean_space(_ENTITY.sub(_decoded, value) if "&" in value else value)
+
+
+def _decoded(entity: re.Match[str]) -> str:
+    """A complete entity ('&amp;', '&#8217;') as its character; a name HTML does not know stays as written."""
+    name = entity.group(1)
+    return html.unescape(entity.group(0)) if name.startswith("#") else html5.get(f"{name};", entity.group(0))
 
 
 def parse_datetime(value: object) -> datetime | None:

@@ -14,9 +14,11 @@ MAX_INTERVAL = timedelta(days=7)
 MAX_BACKOFF = timedelta(days=1)
 MAX_RETRY_AFTER = timedelta(days=2)
 ALERT_AFTER_FAILURES = 3
-INTERVAL_FORM = "a number with m, h or d, e.g. 30m, 2h or 1d (5 minutes to 7 days)"
-_INTERVAL = re.compile(r"^(\d{1,6})\s*([smhd]?)$")
-_UNITS = {"s": 1, "": 60, "m": 60, "h": 3600, "d": 86400}
+INTERVAL_FORM = "a number with m, h or d, e.g. 30m, 2h, 1h30m or 1d (5 minutes to 7 days)"
+_INTERVAL = re.compile(r"^(\d{1,6})\s*(s?)$")  # 90s, or 45 (minutes)
+_PARTS = re.compile(r"^(?:(\d{1,6})\s*d\s*)?(?:(\d{1,6})\s*h\s*)?(?:(\d{1,6})\s*m)?$")  # 1d, 2h 30m: units descend
+_UNITS = {"s": 1, "": 60}
+_PART_UNITS = (86400, 3600, 60)
 
 
 SWITCH = {"on": True, "yes": True, "1": True, "off": False, "no": False, "0": False}
@@ -25,18 +27,27 @@ SWITCH = {"on": True, "yes": True, "1": True, "off": False, "no": False, "0": Fa
 def parse_source_id(text: str) -> int | None:
     """A source id as admins write it ('3' or '#3'), or None."""
     value = text.strip().lstrip("#")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def parse_interval(text: str) -> int:
-    """Seconds of an interval like '30m', '2h', '1d' or '45' (minutes); raise InvalidArgument."""
-    found = _INTERVAL.match(text.strip().lower())
-    if not found:
+    """Seconds of an interval like '30m', '2h', '1h30m', '1d 12h' or '45' (minutes); raise InvalidArgument."""
+    seconds = _interval_seconds(text.strip().lower())
+    if seconds is None:
         raise InvalidArgument(f"'{text[:40]}' is not an interval: use {INTERVAL_FORM}")
-    seconds = int(found.group(1)) * _UNITS[found.group(2)]
     if not MIN_INTERVAL.total_seconds() <= seconds <= MAX_INTERVAL.total_seconds():
         raise InvalidArgument(f"the interval must be between 5 minutes and 7 days, not '{text.strip()[:40]}'")
     return seconds
+
+
+def _interval_seconds(text: str) -> int | None:
+    """Seconds of one number with an optional unit, or of d, h and m parts in that order; None otherwise."""
+    if single := _INTERVAL.match(text):
+        return int(single.group(1)) * _UNITS[single.group(2)]
+    parts = _PARTS.match(text)
+    if parts is None or not any(parts.groups()):
+        return None
+    return sum(int(count) * unit for count, unit in zip(parts.groups(), _PART_UNITS, strict=True) if count)
 
 
 def format_interval(seconds: float) -> str:
@@ -76,7 +87,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not value or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = parsedate_to_datetime(text)

@@ -11,6 +11,7 @@ from news.errors import InvalidArgument
 from news.nlp import terms
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+_UTC_SUFFIX = re.compile(r"^(.*\d)z$", re.IGNORECASE)  # 07:30Z: a time of day in UTC
 _TIME_LIKE = re.compile(r"^(\d{1,2}[:.h]\d|\d{1,2}([:.h]\d*)?\s*[ap]\.?m\.?$)", re.IGNORECASE)
 _MERIDIEM = re.compile(r"^[ap]\.?m\.?$", re.IGNORECASE)  # am/pm: part of a time right after one, else a topic
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")  # 0800, 8: a time when first, a topic (2026, 737) elsewhere
@@ -110,7 +111,8 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
 
     A quoted argument is always a topic (a phrase when it has several words). A zone named after a place
     (Japan, Israel) or a lower-case abbreviation (met, cet) is the zone right after the time and a topic elsewhere;
-    UTC, GMT, Z, CET in capitals or Europe/Kyiv always a zone. A bare number (0800) is a time only when first.
+    UTC, GMT, CET in capitals or Europe/Kyiv always a zone; Z is UTC right after a time (or in 07:30Z), else a
+    topic. A bare number (0800) is a time only when first.
     The topic 'all' (every story) must come alone; a topic with no word in it is refused."""
     at: time | None = None
     zone: str | None = None
@@ -121,7 +123,8 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
         timed = not quoted and (looks_like_time(arg) or (position == 0 and bool(_BARE_NUMBER.match(arg))))
         timed = timed or (after_time and bool(_MERIDIEM.match(arg)))  # "08:00 pm"
         if timed:
-            at = parse_time_of_day(arg)
+            at, utc = _time_argument(arg)
+            zone = utc or zone
         elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
             zone = named
         elif (topic := _checked_topic(arg, quoted)) not in topics:
@@ -134,6 +137,13 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
             f"'{ALL_TOPICS}' means every story, so it cannot go with topics: send it alone to clear them or drop it"
         )
     return at, zone, tuple(topics)
+
+
+def _time_argument(arg: str) -> tuple[time, str | None]:
+    """The time of day an argument names, with 'UTC' when it carries the Z designator (07:30Z), else None."""
+    if suffixed := _UTC_SUFFIX.match(arg.strip()):
+        return parse_time_of_day(suffixed.group(1)), "UTC"
+    return parse_time_of_day(arg), None
 
 
 def _checked_topic(arg: str, quoted: bool) -> str:
@@ -151,8 +161,8 @@ def _zone_argument(arg: str, after_time: bool) -> str | None:
     """The zone an argument names, None when it is a topic; InvalidArgument for a bad zone or a UTC offset."""
     if "/" in arg or _OFFSET.match(arg):
         return parse_timezone(arg)
-    if arg.upper() == "Z":  # the UTC designator of 07:30Z
-        return "UTC"
+    if arg.upper() == "Z":  # the UTC designator, as in 07:30 Z; a lone Z elsewhere is a (refused) topic
+        return "UTC" if after_time else None
     zone = zone_name(arg)
     written_as_zone = arg.upper() in ("UTC", "GMT") or (arg.isupper() and _CLOCK_ZONE.match(zone or "") is not None)
     return zone if zone is not None and (after_time or written_as_zone) else None

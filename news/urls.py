@@ -13,6 +13,7 @@ _TRACKING_KEYS = frozenset(
         "at_medium", "at_campaign", "at_source", "mkt_tok", "wt.mc_id", "__twitter_impression",
     }
 )
+_FEED_KEYS = frozenset({"ref"})  # tracking on a story link, a branch or an edition on a feed (?ref=main)
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 MIN_TITLE_KEY = 24
@@ -42,9 +43,24 @@ def normalize_url(url: str) -> str:
 
 
 def source_key(url: str) -> str:
-    """The form source addresses are compared in: web URLs normalized, file and other URLs as written."""
+    """The form feed addresses are compared in (narrower than normalize_url); file and other URLs as written."""
+    # Scheme and host go lower-case; the default port, the fragment, tracking parameters and trailing slashes go;
+    # the other query parameters are sorted. Userinfo, path case, www./m./amp. hosts, a /amp path, ?ref= and
+    # http versus https all still tell two feeds apart.
     url = url.strip()
-    return normalize_url(url) if is_web_url(url) else url
+    if not is_web_url(url):
+        return url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    host = (parts.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host
+    port = _port(parts.netloc)
+    netloc = userinfo + at + (host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}")
+    path = parts.path.rstrip("/") or "/"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((key, value) for key, value in pairs if not _is_tracking(key) or key.lower() in _FEED_KEYS)
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
 def _port(netloc: str) -> str | None:

@@ -37,7 +37,7 @@ class Services:
         self.sources = SourceService(db, fetcher, clock)
         self.briefs = BriefService(db, clock, grouping)
         self.subscriptions = SubscriptionService(db, clock, default_timezone)
-        self.digests = DigestService(db, clock, self.briefs, delivery, sent_log)
+        self.digests = DigestService(db, clock, self.briefs, delivery, sent_log, default_timezone)
         self.stats = StatsService(db, clock)
 
     def is_admin(self, user_id: int | None) -> bool:

@@ -85,8 +85,10 @@ class DigestService:
         briefs: BriefService,
         policy: DeliveryPolicy | None = None,
         sent_log: SentLog | None = None,
+        default_timezone: str = "UTC",
     ) -> None:
         self.db = db
+        self.default_timezone = default_timezone
         self.clock = clock
         self.sent_log = sent_log
         self.briefs = briefs
@@ -94,12 +96,12 @@ class DigestService:
         self.worker = worker_name()
 
     async def preview(self, chat_id: int) -> Briefing:
-        """Today's digest for a chat, with its subscription topics if it has any, dated on the chat's own clock."""
+        """Today's digest for a chat, with its subscription's topics, dated on its clock (else the default zone's)."""
         async with self.db.transaction() as session:
             subscription = await subscription_repo.get_subscription(session, chat_id)
         now = self.clock()
         if subscription is None or not subscription.active:
-            return await self.digest_for(now)
+            return await self.digest_for(now, day=digest_day(now, self.default_timezone))
         return await self.digest_for(now, subscription.topics, digest_day(now, subscription.timezone))
 
     async def digest_for(self, until: datetime, topics: tuple[str, ...] = (), day: date | None = None) -> Briefing:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from news.errors import NewsbotError, SourceExistsError
 from news.models import Source
 from news.opml import ImportReport, OpmlFeed, parse_opml, render_opml
-from news.urls import is_web_url
+from news.urls import is_web_url, source_key
 
 if TYPE_CHECKING:
     from services.sources import SourceService
@@ -29,7 +29,7 @@ async def import_opml(service: SourceService, data: bytes, concurrency: int) -> 
     feeds: list[OpmlFeed] = []
     seen: set[str] = set()
     for feed in parse_opml(data):
-        if feed.url in seen:
+        if (key := source_key(feed.url)) in seen:  # another spelling of a feed listed before: the first one wins
             report.skipped.append((feed.url, "listed twice in the file"))
         elif not is_web_url(feed.url):
             report.failed.append((feed.url, "not an http(s) address"))
@@ -37,7 +37,7 @@ async def import_opml(service: SourceService, data: bytes, concurrency: int) -> 
             report.failed.append((feed.url, f"more than {MAX_FEEDS} feeds in one file"))
         else:
             feeds.append(feed)
-        seen.add(feed.url)
+        seen.add(key)
     limit = asyncio.Semaphore(concurrency)
 
     async def add(feed: OpmlFeed) -> None:

@@ -329,9 +329,24 @@ def test_subcommand_help_exits_0(command: str, capsys: pytest.CaptureFixture[str
 
 
 def test_every_subcommand_is_covered() -> None:
-    parser = build_parser()
-    choices = next(action.choices for action in parser._subparsers._group_actions)  # type: ignore[union-attr]
-    assert set(SUBCOMMANDS) <= set(choices)
+    listing = build_parser().format_help().split("COMMAND\n", 1)[1].split("\n\n", 1)[0]
+    choices = [line.split()[0] for line in listing.splitlines() if line.startswith("    ") and line[4] != " "]
+    assert set(SUBCOMMANDS) <= set(choices) and "stats" in choices
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [(["search", "x", "--page", "²"], "'²' is not a page number"),
+     (["search", "x", "--page", "٣"], "'٣' is not a page number"),
+     (["run", "--listen", "0.0.0.0:²"], "'0.0.0.0:²' is not HOST:PORT")],
+)
+def test_numbers_in_arguments_are_ascii_digits(
+    argv: list[str], reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert f"error: argument {argv[-2]}: {reason}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

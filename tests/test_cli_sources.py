@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,9 +13,9 @@ import pytest
 
 from bot.app import build_services
 from bot.cli import main
-from bot.cli_parser import build_parser, parse_arguments
+from bot.cli_parser import parse_arguments
 from bot.settings import Settings
-from news.health import MAX_INTERVAL, MIN_INTERVAL
+from news.health import MAX_INTERVAL, MIN_INTERVAL, parse_interval
 from storage import sources as source_repo
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -47,7 +47,8 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[st
 @pytest.mark.parametrize(
     "argv",
     [["interval", HUGE, "1h"], ["remove", HUGE], ["pause", HUGE], ["resume", HUGE], ["fulltext", HUGE, "on"],
-     ["remove", "0"], ["pause", "-1"], ["resume", "abc"], ["remove", "1000000000"]],
+     ["remove", "0"], ["pause", "-1"], ["resume", "abc"], ["remove", "1000000000"], ["pause", "²"],
+     ["pause", "#²"], ["interval", "١", "1h"]],
 )
 def test_a_source_id_out_of_range_is_a_usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     usage, reason = _usage_error(["sources", *argv], capsys)
@@ -104,37 +105,71 @@ def test_sources_add_requires_the_url_only(capsys: pytest.CaptureFixture[str]) -
     assert parse_arguments(["sources", "add", "https://example.org/feed"]).name == []
 
 
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The --help text of a (sub)command, as printed."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+def _help_entries(text: str) -> dict[str, str]:
+    """The arguments a --help text lists, each with its help in one line ('' when it has none)."""
+    entries: dict[str, str] = {}
+    name = ""
+    for line in text.splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and name != "ACTION":
+            name, _, about = line.strip().partition("  ")
+            entries[name] = about.strip()
+        elif line.startswith("   ") and name:
+            entries[name] = f"{entries[name]} {line.strip()}".strip()
+        elif not line.startswith(" "):
+            name = ""
+    return entries
+
+
+def _sources_actions(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The actions `newsbot sources --help` lists."""
+    listing = _help(["sources"], capsys).split("ACTION\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split()[0] for line in listing.splitlines() if line.startswith("    ") and line[4] != " "]
+
+
 @pytest.mark.parametrize(
     ("action", "expected"),
-    [("add", ["URL an http(s) feed URL, a web page that links a feed, or a feed file (.txt",
-              "NAME the name to list it under (default: the feed's title)"]),
-     ("remove", ["ID the source's number, as `newsbot sources list` shows it"]),
-     ("interval", ["ID the source's number", "INTERVAL how often: a number with m, h or d, e.g. 30m, 2h or 1d "
-                                             "(5 minutes to 7 days)"]),
-     ("import", ["FILE an OPML file"]),
-     ("export", ["FILE where to write (default: standard output); file sources are left out"])],
+    [("add", {"URL": "an http(s) feed URL, a web page that links a feed, or a feed file (.txt",
+              "NAME": "the name to list it under (default: the feed's title)"}),
+     ("remove", {"ID": "the source's number, as `newsbot sources list` shows it"}),
+     ("interval", {"ID": "the source's number", "INTERVAL": "how often: a number with m, h or d, e.g. 30m, 2h, "
+                                                            "1h30m or 1d (5 minutes to 7 days)"}),
+     ("import", {"FILE": "an OPML file"}),
+     ("export", {"FILE": "where to write (default: standard output); file sources are left out"})],
 )
 def test_sources_positional_arguments_are_explained(
-    action: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+    action: str, expected: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["sources", action, "--help"])
-    assert exit_info.value.code == 0
-    out = " ".join(capsys.readouterr().out.split())
-    for text in expected:
-        assert text in out
-    assert (timedelta(minutes=5), timedelta(days=7)) == (MIN_INTERVAL, MAX_INTERVAL)  # what the help promises
+    entries = _help_entries(_help(["sources", action], capsys))
+    for name, text in expected.items():
+        assert text in entries[name]
 
 
-def test_every_sources_argument_has_help() -> None:
-    def sub_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        return dict(actions[0].choices) if actions else {}
+def test_the_interval_help_promises_the_range_parse_interval_keeps(capsys: pytest.CaptureFixture[str]) -> None:
+    about = _help_entries(_help(["sources", "interval"], capsys))["INTERVAL"]
+    shortest, longest = map(int, re.findall(r"\((\d+) minutes to (\d+) days\)", about)[0])
+    assert (timedelta(minutes=shortest), timedelta(days=longest)) == (MIN_INTERVAL, MAX_INTERVAL)
+    for typed in (f"{shortest}m", f"{longest}d"):
+        assert parse_interval(typed) in (MIN_INTERVAL.total_seconds(), MAX_INTERVAL.total_seconds())
 
-    sources = sub_parsers(build_parser())["sources"]
-    for name, action_parser in sub_parsers(sources).items():
-        for argument in action_parser._actions:
-            assert argument.help, f"sources {name} {argument.dest}"
+
+def test_every_sources_argument_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    actions = _sources_actions(capsys)
+    assert actions == ["list", "add", "remove", "pause", "resume", "interval", "fulltext", "import", "export"]
+    for action in actions:
+        text = _help(["sources", action], capsys)
+        entries = _help_entries(text)
+        usage = text.split("\n\n", 1)[0].split(f"sources {action} ", 1)[1]
+        positionals = re.findall(r"\{[^}]*\}|\b[A-Z][A-Z_]*\b", usage)  # ID, [NAME ...], {on,off}
+        assert positionals and set(positionals) <= set(entries), f"sources {action}: {positionals} not all listed"
+        assert all(entries.values()), f"sources {action}: an argument without help in {entries}"
 
 
 @pytest.mark.parametrize("interval", ["0m", "0", "8d", "1x", "10080m1"])

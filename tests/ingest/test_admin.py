@@ -75,6 +75,16 @@ async def test_opml_round_trip(services: Services, web: Web) -> None:
         await services.sources.import_opml(b"<!DOCTYPE x [<!ENTITY a 'b'>]><opml/>")
 
 
+async def test_opml_import_keeps_the_first_spelling_of_a_feed(services: Services, web: Web) -> None:
+    spellings = ["https://feeds.example:443/atom10.xml", "https://FEEDS.example/atom10.xml#top",
+                 "https://feeds.example/atom10.xml/?utm_source=opml"]
+    outlines = "".join(f'<outline text="Copy {n}" xmlUrl="{url}"/>' for n, url in enumerate(spellings))
+    report = await services.sources.import_opml(f"<opml><body>{outlines}</body></opml>".encode())
+    assert [(source.name, source.url) for source, _ in report.added] == [("Copy 0", spellings[0])]
+    assert report.skipped == [(url, "listed twice in the file") for url in spellings[1:]]
+    assert [source.url for source in await services.sources.list_sources()] == [spellings[0]]
+
+
 async def test_list_pages_and_stats(services: Services, web: Web, clock: FakeClock) -> None:
     for name in ("atom10.xml", "rss091.xml", "rss092.xml"):
         await services.sources.add(f"https://feeds.example/{name}")

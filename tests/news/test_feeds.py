@@ -272,6 +272,11 @@ def test_json_feed_items(items: list[object], expected: list[tuple[object, ...]]
         ("<script>alert(1)</script> is text here", "<script>alert(1)</script> is text here"),
         ("Fish &amp; chips &#8217;24", "Fish & chips \u201924"),
         ("AT&T and R&D", "AT&T and R&D"),
+        ("Rock&notRoll", "Rock&notRoll"),
+        ("Tom&amp Jerry &copy 2026 &lt3", "Tom&amp Jerry &copy 2026 &lt3"),
+        ("Rock&not;Roll &notin; &notit; &bogus;", "Rock\u00acRoll \u2209 &notit; &bogus;"),
+        ("&#x2019;&#X41;&#65;&#65 &#xZZ;", "\u2019AA&#65 &#xZZ;"),
+        ("&amp;amp;", "&amp;"),
         ("  two\t spaces  ", "two spaces"),
     ],
 )

@@ -254,6 +254,7 @@ def test_links_drop_tracking_parameters_and_repeat_no_source() -> None:
         ("paused", "", "is paused: not fetched until /resumesource 4."),
         ("interval", "30m", "is now checked every 30m."),
         ("interval", "90", "is now checked every 1h30m."),
+        ("interval", "1h30m", "is now checked every 1h30m."),
         ("fulltext", "on", "is on: new teaser-only stories get their article's text."),
         ("removed", "", "Its stories stay searchable."),
     ],

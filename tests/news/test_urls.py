@@ -150,5 +150,44 @@ def test_source_key_keeps_different_feeds_apart(left: str, right: str) -> None:
     assert source_key(left) != source_key(right)
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("HTTPS://Host.Example/feed", "https://host.example/feed"),
+        ("https://host.example:443/feed", "https://host.example/feed"),
+        ("http://host.example:0080/feed", "http://host.example/feed"),
+        ("https://host.example/feed/", "https://host.example/feed"),
+        ("https://host.example", "https://host.example/"),
+        ("https://host.example/feed#top", "https://host.example/feed"),
+        ("https://host.example/feed?b=2&a=1", "https://host.example/feed?a=1&b=2"),
+        ("https://host.example/feed?a=1&utm_campaign=x&mc_cid=1&mc_eid=2", "https://host.example/feed?a=1"),
+        ("https://user:pw@HOST.example:443/feed", "https://user:pw@host.example/feed"),
+        ("https://[2001:DB8::1]:443/feed", "https://[2001:db8::1]/feed"),
+    ],
+)
+def test_source_key_treats_as_one_feed(left: str, right: str) -> None:
+    assert source_key(left) == source_key(right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("https://host.example/tag/amp", "https://host.example/tag"),
+        ("https://m.host.example/feed", "https://host.example/feed"),
+        ("https://amp.host.example/feed", "https://host.example/feed"),
+        ("https://www.host.example/feed", "https://host.example/feed"),
+        ("https://host.example/feed?ref=dev", "https://host.example/feed?ref=main"),
+        ("https://host.example/feed?ref=dev", "https://host.example/feed"),
+        ("https://user:pw@host.example/feed", "https://other:pw2@host.example/feed"),
+        ("https://user:pw@host.example/feed", "https://host.example/feed"),
+        ("http://host.example/feed", "https://host.example/feed"),
+        ("http://host.example:443/feed", "https://host.example/feed"),
+        ("https://host.example/feed?a=1&a=2", "https://host.example/feed?a=1"),
+    ],
+)
+def test_source_key_keeps_different_feeds_apart_where_story_urls_meet(left: str, right: str) -> None:
+    assert source_key(left) != source_key(right)
+
+
 def test_source_key_leaves_local_files_as_written() -> None:
     assert source_key("file:///data/world.rss?utm_source=x") == "file:///data/world.rss?utm_source=x"

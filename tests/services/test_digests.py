@@ -219,3 +219,15 @@ async def test_a_preview_is_dated_on_the_chat_s_clock(services: Services) -> Non
     assert first.startswith("<b>Daily digest · 21 Jan 2026</b>")
     [other, *_] = services.digests.render(await services.digests.preview(22))
     assert other.startswith("<b>Daily digest · 20 Jan 2026</b>")
+
+
+async def test_a_preview_without_a_subscription_is_dated_in_the_default_zone(db: Database, clock: FakeClock) -> None:
+    """At 18:00 UTC on 20 Jan it is already 21 Jan in the default zone, Kiritimati (UTC+14)."""
+    fetcher = Fetcher()
+    services = Services(db, fetcher, clock=clock, default_timezone="Pacific/Kiritimati")
+    await services.subscriptions.subscribe(23, ["08:00", "UTC"])
+    await services.subscriptions.unsubscribe(23)
+    for chat in (22, 23):  # never subscribed, and unsubscribed: /subscribe would put either in the default zone
+        [first, *_] = services.digests.render(await services.digests.preview(chat))
+        assert first.startswith("<b>Daily digest · 21 Jan 2026</b>")
+    await fetcher.close()

@@ -209,7 +209,7 @@ async def test_a_local_feed_file_turning_to_text_is_a_failed_fetch(services: Ser
         "https://feeds.example/world.rss?utm_source=x",
         "HTTPS://FEEDS.EXAMPLE/world.rss",
         "https://feeds.example:443/world.rss#latest",
-        "http://feeds.example/world.rss?fbclid=abc",
+        "https://feeds.example/world.rss/?fbclid=abc",
     ],
 )
 async def test_another_spelling_of_a_source_is_refused(services: Services, web: FakeWeb, spelling: str) -> None:

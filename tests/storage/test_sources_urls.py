@@ -18,7 +18,7 @@ SPELLINGS = [
     "HTTP://HOST.EXAMPLE/feed.xml",
     "http://host.example:80/feed.xml",
     "http://host.example/feed.xml#top",
-    "https://host.example/feed.xml?fbclid=1&gclid=2",
+    "http://host.example/feed.xml/?fbclid=1&gclid=2",
 ]
 
 
@@ -52,6 +52,9 @@ async def test_the_address_is_stored_as_typed(db: Database) -> None:
         "http://host.example/feed.xml?category=world",
         "http://other.example/feed.xml",
         "file:///srv/feed.xml",
+        "https://host.example/feed.xml",  # the scheme tells feeds apart (news.urls.source_key)
+        "http://www.host.example/feed.xml",
+        "http://host.example/feed.xml?ref=main",
     ],
 )
 async def test_different_feeds_are_both_stored(db: Database, other: str) -> None:
