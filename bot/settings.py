@@ -104,7 +104,7 @@ def _database_url(value: str) -> str:
 
 def _admins(value: str) -> frozenset[int]:
     ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-    bad = [part for part in ids if not part.lstrip("-").isdigit()]
+    bad = [part for part in ids if not (part.isascii() and part.lstrip("-").isdigit())]
     if bad:
         raise ConfigError(f"NEWSBOT_ADMINS must be comma-separated numeric Telegram user ids; bad: {', '.join(bad)}")
     return frozenset(int(part) for part in ids)

@@ -125,7 +125,7 @@ async def digest(update: Update, context: BotContext) -> None:
 async def sources(update: Update, context: BotContext) -> None:
     """The sources the bot reads, with their health, a page at a time (/sources 2 for the second)."""
     args = context.args or []
-    page = await context.services.sources.page(int(args[0]) if args and args[0].isdigit() else 1)
+    page = await context.services.sources.page(int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 1)
     await reply(update, render_source_list(page.sources, page.now, page=page.page, pages=page.pages, total=page.total))
 
 

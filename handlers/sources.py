@@ -54,16 +54,17 @@ async def resumesource(update: Update, context: BotContext) -> None:
 async def setinterval(update: Update, context: BotContext) -> None:
     """Set how often a source is polled: /setinterval 3 30m."""
     args = context.args or []
-    source_id = parse_source_id(args[0]) if len(args) == 2 else None
+    source_id = parse_source_id(args[0]) if len(args) >= 2 else None
     if source_id is None:
         await reply(update, usage("setinterval"))
         return
+    interval = " ".join(args[1:])  # "1d 12h" arrives as two arguments
     try:
-        source = await context.services.sources.set_interval(source_id, args[1])
+        source = await context.services.sources.set_interval(source_id, interval)
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}\n{usage('setinterval')}")
         return
-    await reply(update, render_change(source, "interval", args[1]))
+    await reply(update, render_change(source, "interval", interval))
 
 
 @admin_only

@@ -22,6 +22,7 @@ _OPENERS = (
 )
 _WORD = r"[A-Z][A-Za-z.'’]*"
 _TOWN = rf"(?!(?:{_OPENERS})\b){_WORD}(?:\s{_WORD}){{0,2}}"  # "New York", "Des Moines"; not "On Monday"
+_PLACE_NAME = rf"{_WORD}(?:\s{_WORD}){{0,2}}"  # before a known agency, any: "The Hague (AP) —"
 _REGION = rf"{_WORD}(?:\s{_WORD})?"  # "Texas", "Fla.", "South Korea"
 _AGENCIES = (
     r"AP|Reuters|AFP|UPI|CNN(?: Business| Politics)?|Bloomberg|dpa|DPA|Xinhua|PTI|IANS|ANI|TASS|Kyodo|Yonhap"
@@ -30,7 +31,7 @@ _AGENCIES = (
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WHERE = rf"(?:[A-Z][A-Z.'/ ]*[A-Z.]|{_TOWN}(?:,\s+{_REGION})?)"
 _LEAD_PLACE = re.compile(
-    rf"^(?:{_TOWN}(?:,\s+{_REGION})?\s+\((?:{_AGENCIES})\)\s*{_DASH}"  # "TEHRAN, Iran (AP) —", "New York (CNN) -"
+    rf"^(?:{_PLACE_NAME}(?:,\s+{_REGION})?\s+\((?:{_AGENCIES})\)\s*{_DASH}"  # "TEHRAN, Iran (AP) —", "New York (CNN) -"
     rf"|{_TOWN},\s+{_REGION}\s*{_DASH}"  # "PROGRESO, Texas —", "Doha, Qatar -"
     rf"|{_WHERE},\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})\s*(?:\([A-Za-z. ]{{2,20}}\)\s*)?{_DASH})"  # dated
     + _NEXT

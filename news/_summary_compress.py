@@ -29,6 +29,7 @@ _LEAD_PHRASE = re.compile(
     r"^(?:On|In|During|After|Before|Following|Amid|Despite|According to|Earlier|Late|Last|Weeks|Days|Hours"
     r"|Months|Two|Three|For|At|Under|With|Since)\b[^,;\"“”]{2,70},\s+(?=[A-Z\"“])"
 )
+_OPENS_AFTER = " \t([{—–-:/"  # a straight '"' after one of these (or first) opens a quotation
 _QUOTES = ('"', "“", "”")  # double quotation marks (single ones double as apostrophes)
 _MIN_WORDS = 6  # a compressed sentence must keep at least this many words
 
@@ -40,7 +41,10 @@ def balance_quotes(sentence: str) -> str:
     unmatched_close: list[str] = []
     open_marks: list[str] = []
     for index, mark in _quote_marks(sentence):
-        opening = mark == "“" or (mark == '"' and (index == 0 or sentence[index - 1] in " \t([{—–-") and not open_marks)
+        if mark == '"' and sentence[index - 1 : index].isdigit() and not open_marks:
+            continue  # an inch mark (65"), unless it closes a quote ("Project 2025")
+        after = sentence[index - 1] if index else " "
+        opening = mark == "“" or (mark == '"' and not open_marks and after in _OPENS_AFTER)
         if opening:
             open_marks.append(mark)
         elif open_marks:
@@ -55,8 +59,8 @@ def balance_quotes(sentence: str) -> str:
 
 
 def _quote_marks(sentence: str) -> list[tuple[int, str]]:
-    """Positions of the double quotation marks, leaving out a '"' that follows a digit (inches)."""
-    return [(i, c) for i, c in enumerate(sentence) if c in _QUOTES and not (c == '"' and sentence[i - 1 : i].isdigit())]
+    """Positions of the double quotation marks."""
+    return [(i, c) for i, c in enumerate(sentence) if c in _QUOTES]
 
 
 def _capitalize(sentence: str) -> str:

@@ -91,6 +91,7 @@ def test_settings_good_values(env: dict[str, str], field: str, expected: object)
         ("NEWSBOT_DATABASE_URL", "not a url"),
         ("NEWSBOT_ADMINS", "alice"),
         ("NEWSBOT_ADMINS", "1,two,3"),
+        ("NEWSBOT_ADMINS", "12,³"),
         ("NEWSBOT_ADMINS", "1.5"),
         ("NEWSBOT_API_URL", "ftp://api.example/bot"),
         ("NEWSBOT_API_URL", "api.telegram.org/bot"),

@@ -35,6 +35,7 @@ async def test_commands_end_to_end(running: FakeBotApi) -> None:
     assert "No stories match" in await ask(api, '/search "unclosed NEAR( * \'; DROP TABLE stories; --')
     listed = await ask(api, "/sources")
     assert "2 sources" in listed and "Sample document" in listed and "Europe Desk" in listed
+    assert await ask(api, "/sources ²") == listed  # not a page number: the first page
     assert FAILURE not in "\n".join(m["text"] for m in api.sent)
 
 
@@ -136,6 +137,7 @@ async def test_admin_source_management_through_telegram(running: FakeBotApi) -> 
     assert "was already paused" in again and f"/resumesource {source_id}" in again
     assert "Usage: /setinterval" in await ask(api, "/setinterval 3", user=ADMIN)
     assert "every 30m" in await ask(api, f"/setinterval {source_id} 30m", user=ADMIN)
+    assert "every 36h" in await ask(api, f"/setinterval {source_id} 1d 12h", user=ADMIN)
     assert "is resumed" in await ask(api, f"/resumesource {source_id}", user=ADMIN)
     assert "Usage: /fulltext" in await ask(api, f"/fulltext {source_id} maybe", user=ADMIN)
     assert "is on" in await ask(api, f"/fulltext {source_id} on", user=ADMIN)

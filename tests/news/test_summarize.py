@@ -121,6 +121,8 @@ def test_summarize_group_drops_datelines() -> None:
         ("Paris, 20 January (AFP) - Talks ended.", "Talks ended."),
         ("BRUSSELS, Jan 20 — Ministers met.", "Ministers met."),
         ("LOS ANGELES, California (AP) — A wildfire spread.", "A wildfire spread."),
+        ("The Hague, Netherlands (AP) — A court ruled.", "A court ruled."),
+        ("The Hague (CNN) — A court ruled.", "A court ruled."),
         ("In May, 20 people - Three left.", "In May, 20 people - Three left."),
         ("Republican National Committee (RNC) Chair Ronna McDaniel spoke.",
          "Republican National Committee (RNC) Chair Ronna McDaniel spoke."),
@@ -177,6 +179,9 @@ def test_title_case_and_dated_datelines_only_open_a_story(sentence: str, later: 
         ('The 65" TV costs $500 at the store.', 'The 65" TV costs $500 at the store.'),
         ('The 12" pizza was named “the best.”', 'The 12" pizza was named “the best.”'),
         ('"Yes," he said, "and no.', '"Yes," he said, "and no."'),
+        ('Critics tied him to "Project 2025" on Tuesday.', 'Critics tied him to "Project 2025" on Tuesday.'),
+        ('The crew of "Apollo 13" came home.', 'The crew of "Apollo 13" came home.'),
+        ('The notice read:"We are closed.', 'The notice read:"We are closed."'),
     ],
 )
 def test_balance_quotes(sentence: str, expected: str) -> None:
