@@ -68,7 +68,7 @@ def _source_id(value: str) -> int:
 
 
 def _interval(value: str) -> str:
-    """A polling interval as typed, checked; the error quotes it (news.health's range error would not)."""
+    """A polling interval as typed, checked; the error gives the form and range, and quotes what was typed."""
     try:
         parse_interval(value)
     except InvalidArgument:
@@ -126,8 +126,7 @@ async def _change(services: Services, action: str, args: argparse.Namespace) -> 
         source = await sources.set_interval(args.id, args.interval)
     else:
         source = await sources.set_fulltext(args.id, SWITCH[args.state])
-    detail = args.interval if action == "interval" else "on" if SWITCH.get(getattr(args, "state", "")) else "off"
-    return render_change(source, change, detail, commands=CLI_COMMANDS)
+    return render_change(source, change, commands=CLI_COMMANDS)
 
 
 async def _opml(services: Services, action: str, file: Path | None) -> list[str]:

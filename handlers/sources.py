@@ -64,7 +64,7 @@ async def setinterval(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}\n{usage('setinterval')}")
         return
-    await reply(update, render_change(source, "interval", interval))
+    await reply(update, render_change(source, "interval"))
 
 
 @admin_only
@@ -81,7 +81,7 @@ async def fulltext(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ {escape(str(exc))}")
         return
-    await reply(update, render_change(source, "fulltext", "on" if enabled else "off"))
+    await reply(update, render_change(source, "fulltext"))
 
 
 @admin_only

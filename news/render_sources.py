@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from news.health import ago, format_interval, health_of, parse_interval, until
+from news.health import ago, format_interval, health_of, until
 from news.models import Source
 from news.opml import ImportReport
 from news.render import link
@@ -100,10 +100,9 @@ def render_added(source: Source, title: str, found: int, new: int, warning: str 
     return text
 
 
-def render_change(source: Source, change: str, detail: str = "", *, commands: CommandNames = BOT_COMMANDS) -> str:
-    """The answer to an admin's change of a source: paused, already paused, resumed, not paused, interval
-    (detail: '30m'), fulltext (detail: 'on' or 'off') or removed; the bot and the CLI say the same but for
-    the command they name."""
+def render_change(source: Source, change: str, *, commands: CommandNames = BOT_COMMANDS) -> str:
+    """The answer to an admin's change of a source (paused, already paused, resumed, not paused, interval, fulltext
+    or removed), read from the changed source; the bot and the CLI say the same but for the command they name."""
     name = f"#{source.id} {escape(source.name)}"
     resume = escape(commands.resume.format(id=source.id))
     if change in ("paused", "already paused"):
@@ -114,9 +113,9 @@ def render_change(source: Source, change: str, detail: str = "", *, commands: Co
     if change == "not paused":
         return f"▶️ Source {name} was not paused; I will check it now."
     if change == "interval":
-        return f"✅ Source {name} is now checked every {escape(format_interval(parse_interval(detail)))}."
+        return f"✅ Source {name} is now checked every {format_interval(source.interval_seconds)}."
     if change == "fulltext":
-        state = "on: new teaser-only stories get their article's text" if detail == "on" else "off"
+        state = "on: new teaser-only stories get their article's text" if source.fulltext else "off"
         return f"✅ Full text for {name} is {state}."
     return f"✅ Removed source {name}. Its stories stay searchable."
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pytest
 
@@ -249,18 +250,18 @@ def test_links_drop_tracking_parameters_and_repeat_no_source() -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "detail", "expected"),
+    ("change", "state", "expected"),
     [
-        ("paused", "", "is paused: not fetched until /resumesource 4."),
-        ("interval", "30m", "is now checked every 30m."),
-        ("interval", "90", "is now checked every 1h30m."),
-        ("interval", "1h30m", "is now checked every 1h30m."),
-        ("fulltext", "on", "is on: new teaser-only stories get their article's text."),
-        ("removed", "", "Its stories stay searchable."),
+        ("paused", {}, "is paused: not fetched until /resumesource 4."),
+        ("interval", {"interval_seconds": 1800}, "is now checked every 30m."),
+        ("interval", {"interval_seconds": 5400}, "is now checked every 1h30m."),
+        ("fulltext", {"fulltext": True}, "is on: new teaser-only stories get their article's text."),
+        ("fulltext", {"fulltext": False}, "is off."),
+        ("removed", {}, "Its stories stay searchable."),
     ],
 )
-def test_render_change_escapes_and_says_what_changed(change: str, detail: str, expected: str) -> None:
-    rendered = render_change(Source(4, "https://a.example/", EVIL), change, detail)
+def test_render_change_escapes_and_says_what_changed(change: str, state: dict[str, Any], expected: str) -> None:
+    rendered = render_change(Source(4, "https://a.example/", EVIL, **state), change)
     assert EVIL_ESCAPED in rendered and rendered.endswith(expected)
     assert check_html(rendered) is None
 
