@@ -20,7 +20,6 @@ from bot.settings import Settings, load_environment
 from bot.terminal import to_terminal
 from news.errors import InvalidArgument, NewsbotError, UselessQuery
 from news.messages import split_message
-from news.query import USAGE
 from news.render import empty_brief, render_briefing, render_search
 from services.clock import Clock, utc_now
 from services.container import Services
@@ -61,8 +60,8 @@ async def _search(services: Services, args: argparse.Namespace) -> list[str]:
     try:
         page = await services.briefs.search(" ".join(args.query), args.page)
     except UselessQuery as exc:
-        reason = SEARCH_USAGE if str(exc) == USAGE else str(exc).replace("/search", "newsbot search")
-        raise InvalidArgument(reason) from None
+        query = exc.query
+        raise InvalidArgument(query.refusal("newsbot search") if query.needs_word else SEARCH_USAGE) from None
     return [render_search(page)]
 
 

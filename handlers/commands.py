@@ -12,7 +12,7 @@ from handlers.channels import chat_id_of, is_chat_ref, postable_chat
 from handlers.context import BotContext, argument_text, chat_id, reply, user_id
 from handlers.permissions import chat_admin_only
 from handlers.texts import NOT_ADMIN, UNKNOWN_COMMAND, WELCOME, help_text, search_refusal, usage
-from news.errors import InvalidArgument
+from news.errors import InvalidArgument, UselessQuery
 from news.models import SearchPage
 from news.render import empty_brief, render_briefing, render_search, render_subscription
 from news.render_sources import render_source_list
@@ -56,8 +56,8 @@ async def search_text(update: Update, context: BotContext) -> None:
 async def _search(update: Update, context: BotContext, text: str) -> None:
     try:
         page = await context.services.briefs.search(text)
-    except InvalidArgument as exc:
-        await reply(update, search_refusal(str(exc)))
+    except UselessQuery as exc:
+        await reply(update, search_refusal(exc.query))
         return
     await reply(update, render_search(page), reply_markup=paging_keyboard(page))
 

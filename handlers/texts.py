@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from news.query import USAGE as SEARCH_USAGE
+from news.query import SearchQuery
 from news.schedule import TIME_FORM, ZONE_FORM
 
 WELCOME = (
@@ -75,6 +76,6 @@ def usage(name: str) -> str:
     return "Usage: " + escape(USAGE[name])
 
 
-def search_refusal(reason: str) -> str:
-    """The reply to a search that cannot run: its reason (a word is missing), or the usage line, HTML-escaped."""
-    return usage("search") if reason == SEARCH_USAGE or not reason else escape(reason)
+def search_refusal(query: SearchQuery) -> str:
+    """The reply to a search that cannot run: what it lacks (a word), or the usage line, HTML-escaped."""
+    return escape(query.refusal()) if query.needs_word else usage("search")

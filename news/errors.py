@@ -1,5 +1,12 @@
 """Domain errors: every layer translates its failures into these."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from news.query import SearchQuery
+
 
 class NewsbotError(Exception):
     """Base of every error the bot reports to a user in words."""
@@ -26,7 +33,12 @@ class InvalidArgument(NewsbotError):
 
 
 class UselessQuery(InvalidArgument):
-    """A search query with nothing to look for (no word, or only exclusions and filters)."""
+    """A search query with nothing to look for (no word, or only exclusions and filters); each edge words the
+    refusal with its own command from ``query``."""
+
+    def __init__(self, query: SearchQuery) -> None:
+        super().__init__(query.refusal())
+        self.query = query
 
 
 class DeliveryError(NewsbotError):

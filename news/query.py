@@ -34,8 +34,10 @@ QUERY_LANGUAGE = (
     "source:name or source:\"two words\", since:7d or since:2026-11-01, before:2026-11-20"
 )
 USAGE = f"/search <words> - {QUERY_LANGUAGE}"
-FILTERS_NEED_A_WORD = "Filters narrow a search: add at least one word, e.g. /search greenland source:world"
-EXCLUSIONS_NEED_A_WORD = "-word leaves a word out: add at least one word to look for, e.g. /search greenland -ice"
+_FILTERS_ALONE = "Filters narrow a search: add at least one word, e.g. {search} greenland source:world"
+_EXCLUSIONS_ALONE = "-word leaves a word out: add at least one word to look for, e.g. {search} greenland -ice"
+FILTERS_NEED_A_WORD = _FILTERS_ALONE.format(search="/search")
+EXCLUSIONS_NEED_A_WORD = _EXCLUSIONS_ALONE.format(search="/search")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +65,12 @@ class SearchQuery:
         narrowing = self.source or self.since or self.before or self.excluded or self.excluded_phrases
         return not self.is_useful and bool(narrowing)
 
-    def refusal(self) -> str:
-        """What to tell the user of a query that is not useful: a word is missing, or the usage line."""
+    def refusal(self, search: str = "/search") -> str:
+        """What to tell the user of a query that is not useful: a word is missing (the example retyped with the
+        ``search`` command the user knows), or the bot's usage line."""
         if not self.needs_word:
             return USAGE
-        return FILTERS_NEED_A_WORD if self.source or self.since or self.before else EXCLUSIONS_NEED_A_WORD
+        return (_FILTERS_ALONE if self.source or self.since or self.before else _EXCLUSIONS_ALONE).format(search=search)
 
     def describe(self) -> str:
         """The query in its canonical written form."""

@@ -54,7 +54,7 @@ class BriefService:
         """One page of ranked results; UselessQuery (an InvalidArgument) saying what a useless query lacks."""
         query = parse_query(text, self.clock())
         if not query.is_useful:
-            raise UselessQuery(query.refusal())
+            raise UselessQuery(query)
         page = min(max(1, page), MAX_PAGE)
         async with self.db.transaction() as session:
             hits, total = await search_stories(session, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)

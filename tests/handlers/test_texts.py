@@ -8,7 +8,6 @@ import pytest
 
 from handlers.texts import USAGE, help_text, search_refusal, usage
 from news.query import FILTERS_NEED_A_WORD, parse_query
-from news.query import USAGE as SEARCH_USAGE
 
 
 def test_admin_help_lists_the_channel_forms_of_subscribe_and_unsubscribe() -> None:
@@ -34,19 +33,20 @@ def test_help_documents_quoted_source_names() -> None:
 
 
 @pytest.mark.parametrize(
-    ("reason", "reply"),
+    ("text", "reply"),
     [
-        (FILTERS_NEED_A_WORD, FILTERS_NEED_A_WORD),
-        (SEARCH_USAGE, usage("search")),
+        ("source:world", FILTERS_NEED_A_WORD),
+        ("-ice", "-word leaves a word out: add at least one word to look for, e.g. /search greenland -ice"),
+        ("*", usage("search")),
         ("", usage("search")),
-        ("<b>", "&lt;b&gt;"),
     ],
 )
-def test_search_refusal_says_what_is_missing(reason: str, reply: str) -> None:
-    assert search_refusal(reason) == reply
+def test_search_refusal_says_what_is_missing(text: str, reply: str) -> None:
+    assert search_refusal(parse_query(text, datetime(2026, 1, 20, tzinfo=UTC))) == reply
 
 
 def test_a_filters_only_query_is_refused_with_its_reason() -> None:
     query = parse_query("source:world since:7d", datetime(2026, 1, 20, tzinfo=UTC))
-    assert search_refusal(query.refusal()) == FILTERS_NEED_A_WORD
-    assert search_refusal(parse_query("🙂", datetime(2026, 1, 20, tzinfo=UTC)).refusal()) == usage("search")
+    assert search_refusal(query) == FILTERS_NEED_A_WORD
+    assert search_refusal(parse_query("🙂", datetime(2026, 1, 20, tzinfo=UTC))) == usage("search")
+    assert query.refusal("newsbot search").endswith("e.g. newsbot search greenland source:world")
