@@ -19,7 +19,6 @@ from news.render_sources import (
     render_source_list,
     render_stats,
 )
-from news.urls import is_web_url
 from services.container import Services
 from services.sources import FILE_SUFFIXES
 
@@ -142,21 +141,19 @@ async def _opml(services: Services, action: str, file: Path | None) -> list[str]
 
 async def _export(services: Services, file: Path | None) -> list[str]:
     """Write the OPML to a file (or standard output); say how many sources it holds and how many it left out."""
-    sources = await services.sources.list_sources()
-    data = await services.sources.export_opml()  # leaves out what is not a web URL, as counted here
-    left_out = sum(not is_web_url(source.url) for source in sources)
-    written = len(sources) - left_out
+    exported = await services.sources.export_opml()
+    left_out = exported.left_out
     note = f"; {_sources(left_out, 'file source')} left out (OPML carries feed URLs only)" if left_out else ""
     if file is None:
-        sys.stdout.write(data.decode("utf-8") + "\n")
+        sys.stdout.write(exported.data.decode("utf-8") + "\n")
         if left_out:
-            print(f"newsbot: exported {_sources(written, 'source')}{note}", file=sys.stderr)
+            print(f"newsbot: exported {_sources(exported.written, 'source')}{note}", file=sys.stderr)
         return []
     try:
-        file.write_bytes(data)
+        file.write_bytes(exported.data)
     except OSError as exc:
         raise InvalidArgument(f"cannot write {file}: {exc.strerror or exc}") from None
-    return [f"Wrote {_sources(written, 'source')} to {file}{note}."]
+    return [f"Wrote {_sources(exported.written, 'source')} to {file}{note}."]
 
 
 def _sources(count: int, noun: str) -> str:

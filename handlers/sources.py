@@ -90,8 +90,8 @@ async def export(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    data = await context.services.sources.export_opml()
-    document = InputFile(io.BytesIO(data), filename="newsbot-sources.opml")
+    exported = await context.services.sources.export_opml()
+    document = InputFile(io.BytesIO(exported.data), filename="newsbot-sources.opml")
     await message.reply_document(document, caption="Your sources as OPML; other feed readers can import it.")
 
 

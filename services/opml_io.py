@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,19 @@ if TYPE_CHECKING:
 MAX_FEEDS = 300
 
 
-def export_opml(sources: Sequence[Source], now: datetime) -> bytes:
+@dataclass(frozen=True, slots=True)
+class OpmlExport:
+    """An OPML document of the web sources, and how many sources it holds and left out (local files)."""
+
+    data: bytes
+    written: int
+    left_out: int
+
+
+def export_opml(sources: Sequence[Source], now: datetime) -> OpmlExport:
     """The sources as OPML 2.0 (local file sources are left out: other readers cannot use them)."""
-    return render_opml([(source.url, source.name) for source in sources if is_web_url(source.url)], now)
+    feeds = [(source.url, source.name) for source in sources if is_web_url(source.url)]
+    return OpmlExport(render_opml(feeds, now), len(feeds), len(sources) - len(feeds))
 
 
 async def import_opml(service: SourceService, data: bytes, concurrency: int) -> ImportReport:

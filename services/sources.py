@@ -200,7 +200,7 @@ class SourceService:
         chosen = sources[(page - 1) * per_page : page * per_page]
         return SourcePage(chosen, page, pages, len(sources), self.clock())
 
-    async def export_opml(self) -> bytes:
+    async def export_opml(self) -> opml_io.OpmlExport:
         """Every source as an OPML document."""
         return opml_io.export_opml(await self.list_sources(), self.clock())
 

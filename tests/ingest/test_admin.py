@@ -69,7 +69,9 @@ async def test_opml_round_trip(services: Services, web: Web) -> None:
     assert "1 added, 1 skipped, 2 failed" in render_import(report)
     again = await services.sources.import_opml(opml)
     assert [reason for _, reason in again.skipped][-1] == "already a source"
-    exported = await services.sources.export_opml()
+    export = await services.sources.export_opml()
+    assert (export.written, export.left_out) == (1, 0)
+    exported = export.data
     assert b'type="rss"' in exported and [f.url for f in parse_opml(exported)] == ["https://feeds.example/atom10.xml"]
     with pytest.raises(FeedError):
         await services.sources.import_opml(b"<!DOCTYPE x [<!ENTITY a 'b'>]><opml/>")
