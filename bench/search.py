@@ -15,7 +15,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -201,57 +201,67 @@ def _pg_dsn(name: str) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
 
 
-async def repository_latencies(url: str, rounds: int) -> list[float]:
-    """Milliseconds per call of storage.search.search_stories (first page, 5 hits) over the query set."""
-    database = Database(url)
-    samples: list[float] = []
-    try:
-        for round_number in range(rounds + 1):
-            for text in QUERIES:
-                query = parse_query(text, END)
-                started = time.perf_counter()
-                async with database.transaction() as session:
-                    await search_stories(session, query, limit=5)
-                if round_number:
-                    samples.append((time.perf_counter() - started) * 1000)
-    finally:
-        await database.dispose()
-    return samples
+Timer = Callable[[str], Awaitable[None]]
 
 
-async def raw_stack_latencies(url: str, rounds: int) -> list[float]:
-    """The same plain bm25 query sent the way the repository's are: a session and transaction per call, through
-    SQLAlchemy and aiosqlite; what the bot would pay for the unbounded query."""
-    database = Database(url)
-    statement = sql_text(RAW_SQL.replace("?", ":match"))
-    samples: list[float] = []
-    try:
-        for round_number in range(rounds + 1):
-            for words in QUERIES:
-                match = fts5_match(parse_query(words, END))
-                started = time.perf_counter()
-                async with database.transaction() as session:
-                    (await session.execute(statement, {"match": match})).all()
-                if round_number:
-                    samples.append((time.perf_counter() - started) * 1000)
-    finally:
-        await database.dispose()
-    return samples
-
-
-def raw_fts5_latencies(path: Path, rounds: int) -> list[float]:
-    """Milliseconds per plain `MATCH ... ORDER BY bm25 LIMIT 10` over the same table and query set."""
-    connection = sqlite3.connect(path)
-    samples: list[float] = []
+async def interleaved(timers: dict[str, Timer], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per call of each timer over the query set, the timers taking turns on every query (the first
+    to go rotates) so that a noisy machine slows them alike; round 0 warms up and is not kept."""
+    samples: dict[str, list[float]] = {name: [] for name in timers}
+    order = list(timers)
     for round_number in range(rounds + 1):
-        for text in QUERIES:
-            match = fts5_match(parse_query(text, END))
-            started = time.perf_counter()
-            connection.execute(RAW_SQL, (match,)).fetchall()
-            if round_number:
-                samples.append((time.perf_counter() - started) * 1000)
-    connection.close()
+        for index, text in enumerate(QUERIES):
+            turn = (round_number + index) % len(order)
+            for name in order[turn:] + order[:turn]:
+                started = time.perf_counter()
+                await timers[name](text)
+                if round_number:
+                    samples[name].append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def repository_timer(database: Database) -> Timer:
+    """storage.search.search_stories, first page of 5 hits, a transaction per call as the bot runs it."""
+
+    async def run(text: str) -> None:
+        async with database.transaction() as session:
+            await search_stories(session, parse_query(text, END), limit=5)
+
+    return run
+
+
+def raw_stack_timer(database: Database) -> Timer:
+    """The plain bm25 query sent the way the repository's are (a session and transaction per call, through
+    SQLAlchemy and aiosqlite): what the bot would pay for the unbounded query."""
+    statement = sql_text(RAW_SQL.replace("?", ":match"))
+
+    async def run(text: str) -> None:
+        async with database.transaction() as session:
+            (await session.execute(statement, {"match": fts5_match(parse_query(text, END))})).all()
+
+    return run
+
+
+def raw_fts5_timer(connection: sqlite3.Connection) -> Timer:
+    """A plain `MATCH ... ORDER BY bm25 LIMIT 10` over the same table, straight through sqlite3."""
+
+    async def run(text: str) -> None:
+        connection.execute(RAW_SQL, (fts5_match(parse_query(text, END)),)).fetchall()
+
+    return run
+
+
+async def sqlite_latencies(path: Path, rounds: int) -> dict[str, list[float]]:
+    """The repository, the raw query through the same stack and through bare sqlite3, interleaved."""
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    connection = sqlite3.connect(path)
+    try:
+        timers = {"ours": repository_timer(database), "stack": raw_stack_timer(database),
+                  "raw": raw_fts5_timer(connection)}
+        return await interleaved(timers, rounds)
+    finally:
+        connection.close()
+        await database.dispose()
 
 
 def sqlite_index_mb(path: Path) -> float:
@@ -285,46 +295,41 @@ def measure(size: int, articles: list[Article], cache: Path, rounds: int, pg: bo
     """Table rows for one archive size."""
     path = cache / f"archive-{size}.db"
     rate = build_sqlite(path, articles, size)
-    url = f"sqlite+aiosqlite:///{path}"
-    ours = percentiles(asyncio.run(repository_latencies(url, rounds)))
-    stack = percentiles(asyncio.run(raw_stack_latencies(url, rounds)))
-    raw = percentiles(raw_fts5_latencies(path, rounds))
-    lines = [_row(size, "SQLite repository", ours, sqlite_index_mb(path), rate),
-             _row(size, "SQLite raw, same stack", stack, None, None),
-             _row(size, "SQLite raw, sqlite3", raw, None, None)]
+    samples = asyncio.run(sqlite_latencies(path, rounds))
+    lines = [_row(size, "SQLite repository", percentiles(samples["ours"]), sqlite_index_mb(path), rate),
+             _row(size, "SQLite raw, same stack", percentiles(samples["stack"]), None, None),
+             _row(size, "SQLite raw, sqlite3", percentiles(samples["raw"]), None, None)]
     if pg:
         lines += asyncio.run(_measure_postgres(size, articles, rounds))
     return lines
 
 
 async def _measure_postgres(size: int, articles: list[Article], rounds: int) -> list[str]:
-    name = f"newsbot_bench_{size}"
-    rate = await build_postgres(name, articles, size)
-    url = _pg_dsn(name).replace("postgresql://", "postgresql+asyncpg://")
-    ours = percentiles(await repository_latencies(url, rounds))
-    raw = percentiles(await raw_postgres_latencies(name, rounds))
-    return [_row(size, "PostgreSQL repository", ours, await postgres_index_mb(name), rate),
-            _row(size, "PostgreSQL raw ts_rank", raw, None, None)]
-
-
-async def raw_postgres_latencies(name: str, rounds: int) -> list[float]:
-    """Milliseconds per plain `@@ websearch_to_tsquery ... ORDER BY ts_rank_cd LIMIT 10` over the query set."""
     import asyncpg
 
-    sql = ("SELECT id FROM stories, websearch_to_tsquery('english', $1) q WHERE search @@ q "
-           "ORDER BY ts_rank_cd(search, q) DESC LIMIT 10")
+    name = f"newsbot_bench_{size}"
+    rate = await build_postgres(name, articles, size)
+    database = Database(_pg_dsn(name).replace("postgresql://", "postgresql+asyncpg://"))
     connection = await asyncpg.connect(_pg_dsn(name))
-    samples: list[float] = []
     try:
-        for round_number in range(rounds + 1):
-            for text in QUERIES:
-                started = time.perf_counter()
-                await connection.fetch(sql, text)
-                if round_number:
-                    samples.append((time.perf_counter() - started) * 1000)
+        timers = {"ours": repository_timer(database), "raw": raw_postgres_timer(connection)}
+        samples = await interleaved(timers, rounds)
     finally:
         await connection.close()
-    return samples
+        await database.dispose()
+    return [_row(size, "PostgreSQL repository", percentiles(samples["ours"]), await postgres_index_mb(name), rate),
+            _row(size, "PostgreSQL raw ts_rank", percentiles(samples["raw"]), None, None)]
+
+
+def raw_postgres_timer(connection: Any) -> Timer:
+    """A plain `@@ websearch_to_tsquery ... ORDER BY ts_rank_cd LIMIT 10` through asyncpg."""
+    sql = ("SELECT id FROM stories, websearch_to_tsquery('english', $1) q WHERE search @@ q "
+           "ORDER BY ts_rank_cd(search, q) DESC LIMIT 10")
+
+    async def run(text: str) -> None:
+        await connection.fetch(sql, text)
+
+    return run
 
 
 def _row(size: int, engine: str, latency: tuple[float, float], index: float | None, rate: float | None) -> str:

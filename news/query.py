@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import snowballstemmer
-
 # Sentinels around matched words in snippets: control characters no stored text contains (feeds are cleaned
 # of them), escaped around and turned into <b> tags only when rendered.
 MARK_START = "\x02"
@@ -22,16 +20,14 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|((?i:source|since|before):"[^"]*"?)|(\S+)')
 _QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))  # typographic double quotes, as phones type them
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
 _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
-_INDEX_TOKEN = re.compile(r"[^\W_]+")
-_PORTER = snowballstemmer.stemmer("porter")  # the original Porter algorithm, as FTS5's porter tokenizer
 TITLE_WEIGHT = 10.0
 BM25_K1 = 1.2
 BM25_B = 0.75
 RECENCY_WEIGHT = 0.25
 RECENCY_DAYS = 30.0
 QUERY_LANGUAGE = (
-    "words must all match; \"exact phrase\", -word to exclude, "
-    "source:name or source:\"two words\", since:7d or since:2026-11-01, before:2026-11-20"
+    'words must all match; "exact phrase", -word to exclude, '
+    'source:name or source:"two words", since:7d or since:2026-11-01, before:2026-11-20'
 )
 USAGE = f"/search <words> - {QUERY_LANGUAGE}"
 _FILTERS_ALONE = "Filters narrow a search: add at least one word, e.g. {search} greenland source:world"
@@ -186,40 +182,6 @@ def match_units(query: SearchQuery) -> list[str]:
     return [*query.terms, *(" ".join(phrase) for phrase in query.phrases)]
 
 
-def unit_tokens(unit: str) -> tuple[str, ...]:
-    """A unit split as the index tokenizer splits it (letters and digits; case folded)."""
-    return tuple(_INDEX_TOKEN.findall(unit.casefold()))
-
-
-class UnitCounter:
-    """Counts each unit's occurrences in highlighted columns as FTS5 counts phrase hits: every marked position where
-    the unit's words follow each other (Porter stems, as the index has them), overlapping hits included."""
-
-    def __init__(self, units: Sequence[tuple[str, ...]]) -> None:
-        self.units = [tuple(_PORTER.stemWord(word) for word in unit) for unit in units]
-        self._spans: dict[str, list[int]] = {}
-
-    def __call__(self, highlighted: str) -> list[int]:
-        """Occurrences of each unit in one highlight()ed column."""
-        counts = [0] * len(self.units)
-        for part in highlighted.split(MARK_START)[1:]:
-            span = part.split(MARK_END, 1)[0]
-            found = self._spans.get(span)
-            if found is None:
-                found = self._spans[span] = self._occurrences(_INDEX_TOKEN.findall(span.casefold()))
-            for index, occurrences in enumerate(found):
-                counts[index] += occurrences
-        return counts
-
-    def _occurrences(self, tokens: list[str]) -> list[int]:
-        """How often each unit occurs in a marked span's tokens."""
-        stems = tuple(_PORTER.stemWord(token) for token in tokens)
-        return [
-            sum(stems[start : start + len(unit)] == unit for start in range(len(stems) - len(unit) + 1)) if unit else 0
-            for unit in self.units
-        ]
-
-
 @dataclass(frozen=True, slots=True)
 class Bm25:
     """FTS5's bm25 (k1 1.2, b 0.75) with titles weighted TITLE_WEIGHT: corpus size, mean length, unit counts."""
@@ -251,34 +213,3 @@ def recency(age_days: float) -> float:
     """A mild factor for age: 1.0 now, 0.875 at RECENCY_DAYS, never below 1 - RECENCY_WEIGHT."""
     age = max(0.0, age_days)
     return 1.0 - RECENCY_WEIGHT * age / (age + RECENCY_DAYS)
-
-
-def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
-    """`size` tokens around a highlighted text's most marked stretch, marks balanced, "…" where the text is cut."""
-    tokens = [(match.start(), match.end()) for match in _INDEX_TOKEN.finditer(highlighted)]
-    if not tokens:
-        return ""
-    hits = [index for index, (start, _) in enumerate(tokens) if start and highlighted[start - 1] == MARK_START]
-    first = max((max(0, hit - 2) for hit in hits), key=lambda f: (sum(f <= h < f + size for h in hits), -f), default=0)
-    first = max(0, min(first, len(tokens) - size))
-    last = min(len(tokens), first + size)
-    left = tokens[first][0] if first else 0  # the text's start and end come with their punctuation
-    right = tokens[last - 1][1] if last < len(tokens) else len(highlighted)
-    left -= left > 0 and highlighted[left - 1] == MARK_START
-    right += right < len(highlighted) and highlighted[right] == MARK_END
-    piece = highlighted[left:right].strip()
-    if MARK_END in piece and not -1 < piece.find(MARK_START) < piece.find(MARK_END):
-        piece = MARK_START + piece
-    if piece.count(MARK_START) > piece.count(MARK_END):
-        piece += MARK_END
-    return (ellipsis if first else "") + piece + (ellipsis if last < len(tokens) else "")
-
-
-def mark_cuts(fragment: str, text: str, ellipsis: str = "…") -> str:
-    """A highlighted fragment of ``text`` (as PostgreSQL's ts_headline cuts one) with "…" where it cuts the text."""
-    plain = " ".join(fragment.replace(MARK_START, "").replace(MARK_END, "").split())
-    whole = " ".join(text.split())
-    if not plain:
-        return fragment
-    head = ellipsis if not whole.startswith(plain[:40]) else ""
-    return head + fragment.strip() + (ellipsis if not whole.endswith(plain[-40:]) else "")

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from news.highlight import UnitCounter, highlight, mark_cuts, snippet, unit_tokens
 from news.models import Link, SearchHit, Story
 from news.query import (
     BM25_K1,
@@ -30,13 +31,9 @@ from news.query import (
     MAX_COUNTED,
     Bm25,
     SearchQuery,
-    UnitCounter,
     fts5_match,
-    mark_cuts,
     match_units,
     recency,
-    snippet,
-    unit_tokens,
 )
 from storage.search_exact import EXACT_MAX, HIGHLIGHT_MARKS, exact_search, exact_statement
 from storage.sources import source_ids_named
@@ -76,7 +73,7 @@ async def search_stories(
     first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
     plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
     now = query.now or datetime.now(UTC)
-    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, now, limit, offset)):
+    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, query, now, limit, offset)):
         return found
     if not plan.sqlite:  # a generic plan cannot see how common the words are: it may scan the table
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
@@ -89,14 +86,16 @@ async def search_stories(
 
 
 async def _exact(
-    session: AsyncSession, plan: _Plan, now: datetime, limit: int, offset: int
+    session: AsyncSession, plan: _Plan, query: SearchQuery, now: datetime, limit: int, offset: int
 ) -> tuple[list[SearchHit], int] | None:
     """The page by FTS5's own bm25 in one statement, or None when the archive is too large for it."""
-    params = {**plan.params, "now": now, "limit": limit, "offset": offset}
+    params = {**plan.params, "now": now, "limit": limit, "offset": offset, "depth": offset + limit}
     exact = await exact_search(session, *bound(exact_statement(plan.where), params))
     if exact is None:
         return None
-    rows, ids, scores, bodies, count = exact
+    rows, ids, scores, count = exact
+    units = [unit_tokens(unit) for unit in match_units(query)]
+    bodies = {int(row[0]): highlight(row[2] or "", units) for row in rows}
     return _hits(rows, ids, scores, bodies), count
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,6 +59,13 @@ class FetchMeta:
     warning: str | None = None
 
 
+# A name with a character beyond ASCII (it may casefold unlike SQL's lower()), per engine.
+_NON_ASCII = {
+    "sqlite": "length(CAST(name AS BLOB)) != length(name)",
+    "postgresql": "octet_length(name) != length(name)",
+}
+
+
 async def ensure_new(session: AsyncSession, url: str) -> None:
     """Raise SourceExistsError when a source is registered with this URL or another spelling of it."""
     known = await get_source_by_url(session, url)
@@ -71,8 +78,15 @@ async def ensure_new(session: AsyncSession, url: str) -> None:
 async def source_ids_named(session: AsyncSession, name: str) -> list[int]:
     """Ids of the sources whose name holds the words of ``name`` in order, in any case (Unicode-aware, unlike
     SQLite's lower()): 'europe desk' and 'europe-desk' both name "Europe Desk"."""
-    wanted = re.compile(".*".join(re.escape(word) for word in re.findall(r"[^\W_]+", name.casefold())))
-    rows = await session.execute(select(SourceRow.id, SourceRow.name).order_by(SourceRow.id))
+    words = re.findall(r"[^\W_]+", name.casefold())
+    wanted = re.compile(".*".join(re.escape(word) for word in words))
+    plain = [word for word in words if word.isascii()]  # lower() folds these alike in SQL: a cheap first cut
+    cut = " AND ".join(f"lower(name) LIKE :w{index}" for index in range(len(plain))) or "1 = 1"
+    accented = _NON_ASCII[session.get_bind().dialect.name]  # such names are left to casefold() below
+    rows = await session.execute(
+        text(f"SELECT id, name FROM sources WHERE ({cut}) OR {accented} ORDER BY id"),
+        {f"w{index}": f"%{word}%" for index, word in enumerate(plain)},
+    )
     return [source_id for source_id, stored in rows if wanted.search(stored.casefold())]
 
 
