@@ -239,7 +239,7 @@ def label_group(titles: Sequence[str]) -> str:
 
     Only terms found in at least two headlines count; names (capitalised inside a sentence-case headline, or
     acronyms) come first, and other words are left out beside two names; each kind keeps its order in the group's
-    best headline, else that of its first appearance."""
+    best headline, else that of its first appearance. A word some headline writes in lower case is written so."""
     counts: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
     names: set[str] = set()
@@ -263,7 +263,14 @@ def label_group(titles: Sequence[str]) -> str:
         ranked = [key for key in ranked if key in names]
     order = [stem(w) for w in words(best_headline(titles))] + [stem(w) for t in titles for w in words(t)]
     ranked.sort(key=lambda k: (k not in names, order.index(k)))
-    return " ".join(surface[k].most_common(1)[0][0] for k in ranked)
+    return " ".join(surface[k].most_common(1)[0][0] if k in names else _plain(surface[k]) for k in ranked)
+
+
+def _plain(forms: Counter[str]) -> str:
+    """A term that is no name: in lower case when some headline writes it so ('protests' beside Title Case
+    'Protests'), else as most headlines write it ('Kyiv', only ever capitalised, is a name all the same)."""
+    lower = [word for word in forms if word.islower()]
+    return max(lower, key=lambda word: forms[word]) if lower else forms.most_common(1)[0][0]
 
 
 _FILLER = frozenset(

@@ -101,6 +101,18 @@ def test_label_group_uses_shared_names() -> None:
     assert label_group([]) == ""
 
 
+@pytest.mark.parametrize(
+    ("titles", "label"),
+    [
+        (["Iran Warns of Harsh Response Amid Protests", "Iran: harsh crackdown on protests"], "Iran harsh protests"),
+        (["EU and NATO Hold Talks", "NATO and EU talks resume"], "EU NATO"),
+        (["Kyiv Power Cut After Strikes", "Kyiv power returns"], "Kyiv power"),
+    ],
+)
+def test_label_writes_names_with_capitals_and_other_words_lower_case(titles: list[str], label: str) -> None:
+    assert label_group(titles) == label
+
+
 def test_best_headline_is_a_member() -> None:
     group = [SEEDS[i] for i in GREENLAND]
     assert best_headline(group) in group
@@ -181,7 +193,7 @@ def test_real_embedding_model_groups_paraphrases() -> None:
         (["Kyiv districts without power after overnight strikes",
           "Russian Drone and Missile Attack Disrupts Power and Water in Kyiv"], "Kyiv power"),
         (["Iran Warns of Possible Strike Amid Protests", "Iran warns of harsh response amid protests"],
-         "Iran Protests"),
+         "Iran protests"),
         (["One headline alone", "Nothing in common here"], ""),
         (["Kazakhstan agrees to sit on proposed international \"Board of Peace\"",
           "Administration proposes $1 billion fee for seats on new peace board",
