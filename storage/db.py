@@ -57,7 +57,9 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = check_database_url(url)
         remote = not url.startswith("sqlite")  # a file cannot drop the connection; a server can
-        self.engine = create_async_engine(url, echo=echo, pool_pre_ping=remote)
+        # Search plans depend on how common the words asked for are, which a generic plan cannot see.
+        settings = {"server_settings": {"plan_cache_mode": "force_custom_plan"}} if remote else {}
+        self.engine = create_async_engine(url, echo=echo, pool_pre_ping=remote, connect_args=settings)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -8,8 +8,9 @@ occurrences from highlight(), lengths from the docsize table, document frequenci
 extrapolated from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead);
 snippets are cut from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated
 and weighted by an IDF counted over the newest DF_SAMPLE stories. Such a search runs two statements (after the
-exact statement's refusal on SQLite, SET LOCAL on PostgreSQL): the matches with their ranking data, then the page's
-stories with their links.
+exact statement's refusal on SQLite): the matches with their ranking data, then the page's stories with their
+links. PostgreSQL connections plan each statement for its parameters (storage.db: plan_cache_mode), as a generic
+plan cannot see how common the words are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.highlight import UnitCounter, highlight, mark_cuts, snippet, unit_tokens
@@ -75,8 +75,6 @@ async def search_stories(
     now = query.now or datetime.now(UTC)
     if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, query, now, limit, offset)):
         return found
-    if not plan.sqlite:  # a generic plan cannot see how common the words are: it may scan the table
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
     rows = (await session.execute(*bound(statement, plan.params))).all()
     units = [unit_tokens(unit) for unit in match_units(query)]
