@@ -1,11 +1,11 @@
-"""Matched words in a story's text: marked, counted and cut into a snippet the way FTS5 tokenizes and stems."""
+"""Matched words in highlighted text (FTS5's highlight(), PostgreSQL's ts_headline): counted, and cut into snippets."""
 
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import snowballstemmer
 
@@ -17,7 +17,7 @@ _PORTER = snowballstemmer.stemmer("porter")  # the original Porter algorithm, as
 
 def unit_tokens(unit: str) -> tuple[str, ...]:
     """A unit split as the index tokenizer splits it (letters and digits; case folded)."""
-    return tuple(_INDEX_TOKEN.findall(unit.casefold()))
+    return tuple(token.casefold() for token in _INDEX_TOKEN.findall(unit))  # split first: 'İ' folds to 2 chars
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -32,64 +32,6 @@ def _fold(token: str) -> str:
     if folded.isascii():
         return folded
     return "".join(char for char in unicodedata.normalize("NFD", folded) if not unicodedata.combining(char))
-
-
-def highlight(text: str, units: Sequence[tuple[str, ...]]) -> str:
-    """``text`` with each occurrence of a unit (a word, or words in a row) between MARK_START and MARK_END.
-
-    Only words that begin as a unit's first stem does are stemmed (Porter changes at most the last letter of a
-    word's stem), so a long body costs one regular-expression scan, not a stemmer call per word."""
-    wanted = [tuple(index_stem(word) for word in unit) for unit in units if unit]
-    if not wanted:
-        return text
-    spans: list[tuple[int, int]] = []
-    for found in _candidates(text, frozenset(unit[0] for unit in wanted)):
-        stem = index_stem(found.group())
-        for unit in wanted:
-            end = _unit_end(text, found, unit) if unit[0] == stem else None
-            if end is not None:
-                spans.append((found.start(), end))
-    return _marked(text, spans)
-
-
-def _candidates(text: str, stems: frozenset[str]) -> Iterator[re.Match[str]]:
-    """The words of ``text`` that may stem to one of ``stems``: by prefix, or every word of a text with accents."""
-    if not text.isascii():
-        return _INDEX_TOKEN.finditer(text)
-    return _prefixed(stems).finditer(text)
-
-
-@functools.lru_cache(maxsize=256)
-def _prefixed(stems: frozenset[str]) -> re.Pattern[str]:
-    """Whole words that begin with one of the stems less its last letter, in any case."""
-    prefixes = sorted({stem[: max(1, len(stem) - 1)] for stem in stems}, key=len, reverse=True)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*", re.IGNORECASE)
-
-
-def _unit_end(text: str, first: re.Match[str], unit: tuple[str, ...]) -> int | None:
-    """Where a unit whose first word is ``first`` ends, when its other words follow it in ``text``; else None."""
-    end = first.end()
-    for word in unit[1:]:
-        following = _INDEX_TOKEN.search(text, end)
-        if following is None or index_stem(following.group()) != word:
-            return None
-        end = following.end()
-    return end
-
-
-def _marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text with overlapping spans merged and each merged span marked."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    parts, last = [], 0
-    for start, end in merged:
-        parts += [text[last:start], MARK_START, text[start:end], MARK_END]
-        last = end
-    return "".join([*parts, text[last:]])
 
 
 class UnitCounter:

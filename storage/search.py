@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.highlight import UnitCounter, highlight, mark_cuts, snippet, unit_tokens
+from news.highlight import UnitCounter, mark_cuts, snippet, unit_tokens
 from news.models import Link, SearchHit, Story
 from news.query import (
     BM25_K1,
@@ -73,7 +73,7 @@ async def search_stories(
     first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
     plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
     now = query.now or datetime.now(UTC)
-    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, query, now, limit, offset)):
+    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, now, limit, offset)):
         return found
     statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
     rows = (await session.execute(*bound(statement, plan.params))).all()
@@ -84,16 +84,14 @@ async def search_stories(
 
 
 async def _exact(
-    session: AsyncSession, plan: _Plan, query: SearchQuery, now: datetime, limit: int, offset: int
+    session: AsyncSession, plan: _Plan, now: datetime, limit: int, offset: int
 ) -> tuple[list[SearchHit], int] | None:
     """The page by FTS5's own bm25 in one statement, or None when the archive is too large for it."""
     params = {**plan.params, "now": now, "limit": limit, "offset": offset, "depth": offset + limit}
     exact = await exact_search(session, *bound(exact_statement(plan.where), params))
     if exact is None:
         return None
-    rows, ids, scores, count = exact
-    units = [unit_tokens(unit) for unit in match_units(query)]
-    bodies = {int(row[0]): highlight(row[2] or "", units) for row in rows}
+    rows, ids, scores, bodies, count = exact
     return _hits(rows, ids, scores, bodies), count
 
 

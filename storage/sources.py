@@ -59,7 +59,9 @@ class FetchMeta:
     warning: str | None = None
 
 
-# A name with a character beyond ASCII (it may casefold unlike SQL's lower()), per engine.
+# Per engine: a name in lower case, A-Z folded only (PostgreSQL's lower() follows the collation: Turkish makes 'I'
+# 'ı'), and whether a name has a character beyond ASCII (which may casefold unlike any SQL lower()).
+_LOWER = {"sqlite": "lower(name)", "postgresql": 'lower(name COLLATE "C")'}
 _NON_ASCII = {
     "sqlite": "length(CAST(name AS BLOB)) != length(name)",
     "postgresql": "octet_length(name) != length(name)",
@@ -81,8 +83,9 @@ async def source_ids_named(session: AsyncSession, name: str) -> list[int]:
     words = re.findall(r"[^\W_]+", name.casefold())
     wanted = re.compile(".*".join(re.escape(word) for word in words))
     plain = [word for word in words if word.isascii()]  # lower() folds these alike in SQL: a cheap first cut
-    cut = " AND ".join(f"lower(name) LIKE :w{index}" for index in range(len(plain))) or "1 = 1"
-    accented = _NON_ASCII[session.get_bind().dialect.name]  # such names are left to casefold() below
+    engine = session.get_bind().dialect.name
+    cut = " AND ".join(f"{_LOWER[engine]} LIKE :w{index}" for index in range(len(plain))) or "1 = 1"
+    accented = _NON_ASCII[engine]  # such names are left to casefold() below
     rows = await session.execute(
         text(f"SELECT id, name FROM sources WHERE ({cut}) OR {accented} ORDER BY id"),
         {f"w{index}": f"%{word}%" for index, word in enumerate(plain)},

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql_text
 
-from news.highlight import highlight, unit_tokens
 from news.models import Entry
-from news.query import MARK_END, MARK_START, fts5_match, match_units, parse_query
+from news.query import MARK_END, MARK_START, fts5_match, parse_query
 from storage import sources, stories
 from storage.db import Database
 from storage.search import _varints, search_stories
@@ -280,27 +279,3 @@ async def test_source_names_match_in_any_case_beyond_ascii(archive: Database) ->
     assert await titles(archive, "strikes source:strasse") == ["Strikes close Zorvian roads"]  # 'ß' folds to 'ss'
     assert await titles(archive, "strikes source:post-straße") == []  # the words in the name's order only
 
-
-async def test_python_highlight_marks_what_fts5_highlight_marks(sqlite_db: Database) -> None:
-    """The small-archive search marks snippets in Python (news.highlight): the same words FTS5's highlight() marks."""
-    bodies = [
-        "The Prime Minister's budget: prime-minister talks, ministers and a minister.",
-        "Tariffs rose; the tariff rate and TARIFF talks were tariffed. Café owners protested in Zürich.",
-        "Generous generals generated general hopes: hoping, hoped, hopeful, happily, happiness.",
-        "Ölpreise steigen, oil prices rise: the price of oil and oil-price worries.",
-    ]
-    await add_stories(sqlite_db, [(f"Body {n}", body, n) for n, body in enumerate(bodies)])
-    queries = ["minister", '"prime minister"', "prime minister", "tariffs", "café", "zurich", "general", "hope",
-               "happy", "oil price", '"oil price"', "olpreise", "ÖLPREISE"]
-    for text in queries:
-        query = parse_query(text, NOW)
-        units = [unit_tokens(unit) for unit in match_units(query)]
-        async with sqlite_db.transaction() as session:
-            rows = await session.execute(sql_text(
-                "SELECT highlight(stories_fts, 1, char(2), char(3)), s.text FROM stories_fts "
-                "JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH :m"
-            ), {"m": fts5_match(query)})
-            marked = rows.all()
-        assert marked, text
-        for expected, body in marked:
-            assert highlight(body, units) == expected, text
