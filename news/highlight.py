@@ -1,37 +1,75 @@
-"""Matched words in highlighted text (FTS5's highlight(), PostgreSQL's ts_headline): counted, and cut into snippets."""
+"""Matched words in a story's text: marked as FTS5's highlight() marks them, counted, and cut into snippets."""
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-import snowballstemmer
-
+from news.porter import TOKEN, index_stem
 from news.query import MARK_END, MARK_START
-
-_INDEX_TOKEN = re.compile(r"[^\W_]+")
-_PORTER = snowballstemmer.stemmer("porter")  # the original Porter algorithm, as FTS5's porter tokenizer
 
 
 def unit_tokens(unit: str) -> tuple[str, ...]:
-    """A unit split as the index tokenizer splits it (letters and digits; case folded)."""
-    return tuple(token.casefold() for token in _INDEX_TOKEN.findall(unit))  # split first: 'İ' folds to 2 chars
+    """A unit split as the index tokenizer splits it (letters and digits, accents kept with their letter)."""
+    return tuple(TOKEN.findall(unit))
 
 
-@functools.lru_cache(maxsize=65_536)
-def index_stem(token: str) -> str:
-    """One token as the index holds it: case folded, diacritics removed (remove_diacritics 2), Porter-stemmed."""
-    return str(_PORTER.stemWord(_fold(token)))
+def highlight(text: str, units: Sequence[tuple[str, ...]]) -> str:
+    """``text`` with each occurrence of a unit (a word, or words in a row) between MARK_START and MARK_END, as
+    FTS5's highlight() marks a match.
+
+    Only words that begin as a unit's first stem does, less its last letter, are stemmed (a Porter stem differs from
+    its word in the last letter at most), so an ASCII body costs one regular-expression scan."""
+    wanted = [tuple(index_stem(word) for word in unit) for unit in units if unit]
+    if not wanted:
+        return text
+    spans: list[tuple[int, int]] = []
+    for found in _candidates(text, frozenset(unit[0] for unit in wanted)):
+        stem = index_stem(found.group())
+        for unit in wanted:
+            end = _unit_end(text, found, unit) if unit[0] == stem else None
+            if end is not None:
+                spans.append((found.start(), end))
+    return _marked(text, spans)
 
 
-def _fold(token: str) -> str:
-    """Case folded, with the combining marks of accented letters dropped."""
-    folded = token.casefold()
-    if folded.isascii():
-        return folded
-    return "".join(char for char in unicodedata.normalize("NFD", folded) if not unicodedata.combining(char))
+def _candidates(text: str, stems: frozenset[str]) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that may stem to one of ``stems``: by prefix, or every word of a text beyond ASCII."""
+    return _prefixed(stems).finditer(text) if text.isascii() else TOKEN.finditer(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _prefixed(stems: frozenset[str]) -> re.Pattern[str]:
+    """Whole words that begin with one of the stems less its last letter, in any case."""
+    prefixes = sorted({stem[: max(1, len(stem) - 1)] for stem in stems}, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*", re.IGNORECASE)
+
+
+def _unit_end(text: str, first: re.Match[str], unit: tuple[str, ...]) -> int | None:
+    """Where a unit whose first word is ``first`` ends, when its other words follow it in ``text``; else None."""
+    end = first.end()
+    for word in unit[1:]:
+        following = TOKEN.search(text, end)
+        if following is None or index_stem(following.group()) != word:
+            return None
+        end = following.end()
+    return end
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with overlapping spans merged and each merged span marked."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, last = [], 0
+    for start, end in merged:
+        parts += [text[last:start], MARK_START, text[start:end], MARK_END]
+        last = end
+    return "".join([*parts, text[last:]])
 
 
 class UnitCounter:
@@ -49,7 +87,7 @@ class UnitCounter:
             span = part.split(MARK_END, 1)[0]
             found = self._spans.get(span)
             if found is None:
-                found = self._spans[span] = self._occurrences(_INDEX_TOKEN.findall(span))
+                found = self._spans[span] = self._occurrences(TOKEN.findall(span))
             for index, occurrences in enumerate(found):
                 counts[index] += occurrences
         return counts
@@ -65,7 +103,7 @@ class UnitCounter:
 
 def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
     """`size` tokens around a highlighted text's most marked stretch, marks balanced, "…" where the text is cut."""
-    tokens = [(match.start(), match.end()) for match in _INDEX_TOKEN.finditer(highlighted)]
+    tokens = [(match.start(), match.end()) for match in TOKEN.finditer(highlighted)]
     if not tokens:
         return ""
     hits = [index for index, (start, _) in enumerate(tokens) if start and highlighted[start - 1] == MARK_START]

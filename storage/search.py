@@ -1,16 +1,16 @@
 """Full-text search over stories: SQLite FTS5 or PostgreSQL tsvector behind one function.
 
-On SQLite archives under EXACT_MAX stories, FTS5's own bm25 ranks the page in one statement (storage.search_exact).
-Beyond that, ranking never scores every match. The newest WINDOW matches (story ids follow ingestion order) are
-counted; the newest RANKED of them are ordered by relevance times a mild recency factor, and the rest follow newest
-first. SQLite's relevance is then FTS5's bm25 (titles weighted 10x) estimated here for the ranked rows only:
-occurrences from highlight(), lengths from the docsize table, document frequencies counted up to DF_EXACT matches and
-extrapolated from the newest matches' density beyond (FTS5's bm25() reads every term's whole doclist instead);
-snippets are cut from the same highlighted bodies. PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated
-and weighted by an IDF counted over the newest DF_SAMPLE stories. Such a search runs two statements (after the
-exact statement's refusal on SQLite): the matches with their ranking data, then the page's stories with their
-links. PostgreSQL connections plan each statement for its parameters (storage.db: plan_cache_mode), as a generic
-plan cannot see how common the words are.
+On SQLite archives under EXACT_MAX stories, FTS5's own bm25 ranks the page in one statement (storage.search_exact),
+and the page's matched words are marked in Python (news.highlight). Beyond that, ranking never scores every match.
+The newest WINDOW matches (story ids follow ingestion order) are counted; the newest RANKED of them are ordered by
+relevance times a mild recency factor, and the rest follow newest first. SQLite's relevance is then FTS5's bm25
+(titles weighted 10x) estimated here for the ranked rows only: occurrences from highlight(), lengths from the
+docsize table, document frequencies counted up to DF_EXACT matches and extrapolated from the newest matches' density
+beyond (FTS5's bm25() reads every term's whole doclist instead); snippets are cut from the same highlighted bodies.
+PostgreSQL's is ts_rank_cd per query unit (titles 10x), saturated and weighted by an IDF counted over the newest
+DF_SAMPLE stories. Such a search runs two statements (after the exact statement's refusal on SQLite): the matches
+with their ranking data, then the page's stories with their links. PostgreSQL connections plan each statement for
+its parameters (storage.db: plan_cache_mode), as a generic plan cannot see how common the words are.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.highlight import UnitCounter, mark_cuts, snippet, unit_tokens
+from news.highlight import UnitCounter, highlight, mark_cuts, snippet, unit_tokens
 from news.models import Link, SearchHit, Story
 from news.query import (
     BM25_K1,
@@ -73,7 +73,7 @@ async def search_stories(
     first, last = (0, max(RANKED, offset + limit)) if offset < RANKED else (offset, offset + limit)
     plan.params.update(window=WINDOW, ranked=RANKED if offset < RANKED else 0, first=first, last=last)
     now = query.now or datetime.now(UTC)
-    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, now, limit, offset)):
+    if plan.sqlite and offset + limit <= RANKED and (found := await _exact(session, plan, query, now, limit, offset)):
         return found
     statement = _sqlite_matches(plan) if plan.sqlite else _postgres_matches(plan)
     rows = (await session.execute(*bound(statement, plan.params))).all()
@@ -84,14 +84,16 @@ async def search_stories(
 
 
 async def _exact(
-    session: AsyncSession, plan: _Plan, now: datetime, limit: int, offset: int
+    session: AsyncSession, plan: _Plan, query: SearchQuery, now: datetime, limit: int, offset: int
 ) -> tuple[list[SearchHit], int] | None:
     """The page by FTS5's own bm25 in one statement, or None when the archive is too large for it."""
     params = {**plan.params, "now": now, "limit": limit, "offset": offset, "depth": offset + limit}
     exact = await exact_search(session, *bound(exact_statement(plan.where), params))
     if exact is None:
         return None
-    rows, ids, scores, bodies, count = exact
+    rows, ids, scores, count = exact
+    units = [unit_tokens(unit) for unit in match_units(query)]
+    bodies = {int(row[0]): highlight(row[2] or "", units) for row in rows}
     return _hits(rows, ids, scores, bodies), count
 
 

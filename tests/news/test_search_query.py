@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from news.highlight import UnitCounter, mark_cuts, snippet, unit_tokens
+from news.highlight import UnitCounter, highlight, mark_cuts, snippet, unit_tokens
 from news.query import (
     EXCLUSIONS_NEED_A_WORD,
     FILTERS_NEED_A_WORD,
+    MARK_END,
+    MARK_START,
     MAX_TERMS,
     USAGE,
     Bm25,
@@ -241,7 +243,27 @@ def test_mark_cuts_shows_where_a_fragment_cuts_the_text(fragment: str, text: str
 
 
 
-def test_unit_tokens_split_before_folding() -> None:
-    """'İ' casefolds to 'i' and a combining dot: folded first, 'İstanbul' would be two tokens."""
-    assert unit_tokens("İstanbul flights") == ("i̇stanbul", "flights")
-    assert unit_tokens("Prime-Minister's") == ("prime", "minister", "s")
+def test_unit_tokens_split_as_written() -> None:
+    """Folding comes later, word by word (news.porter): 'İ' casefolded first would split 'İstanbul' in two."""
+    assert unit_tokens("İstanbul flights") == ("İstanbul", "flights")
+    assert unit_tokens("Prime-Minister's") == ("Prime", "Minister", "s")
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "expected"),
+    [
+        ("Tariffs rose on tariff talks", ["tariff"], "[Tariffs] rose on [tariff] talks"),
+        ("The prime minister and the minister", ["prime minister"], "The [prime minister] and the minister"),
+        ("prime prime minister", ["prime minister"], "prime [prime minister]"),
+        ("Hoping for hope", ["hope"], "[Hoping] for [hope]"),
+        ("Zürich and ZURICH", ["zurich"], "[Zürich] and [ZURICH]"),
+        ("oil, oil-price, oilprice", ["oil"], "[oil], [oil]-price, oilprice"),
+        ("Technological change", ["technology"], "[Technological] change"),
+        ("U.S. troops and the US", ["US"], "U.S. troops and the [US]"),
+        ("Nothing here", ["tariff"], "Nothing here"),
+        ("", ["tariff"], ""),
+    ],
+)
+def test_highlight_marks_each_unit_as_the_index_stems_it(text: str, units: list[str], expected: str) -> None:
+    marked = highlight(text, [unit_tokens(unit) for unit in units])
+    assert marked.replace(MARK_START, "[").replace(MARK_END, "]") == expected

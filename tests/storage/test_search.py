@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql_text
 
+from news.highlight import highlight, unit_tokens
 from news.models import Entry
-from news.query import MARK_END, MARK_START, fts5_match, parse_query
+from news.porter import TOKEN, index_stem
+from news.query import MARK_END, MARK_START, fts5_match, match_units, parse_query
 from storage import sources, stories
 from storage.db import Database
 from storage.search import _varints, search_stories
@@ -279,3 +281,60 @@ async def test_source_names_match_in_any_case_beyond_ascii(archive: Database) ->
     assert await titles(archive, "strikes source:strasse") == ["Strikes close Zorvian roads"]  # 'ß' folds to 'ss'
     assert await titles(archive, "strikes source:post-straße") == []  # the words in the name's order only
 
+
+
+HIGHLIGHT_BODIES = [
+    "The Prime Minister's budget: prime-minister talks, ministers and a minister.",
+    "Tariffs rose; the tariff rate and TARIFF talks were tariffed. Café owners protested in Zürich and Zu\u0308rich.",
+    "Generous generals generated general hopes: hoping, hoped, hopeful, happily, happiness, possibly, possible.",
+    "Ölpreise steigen, oil prices rise: the price of oil and oil-price worries in the 1990s; 2,000 barrels, 3.5%.",
+    "Technological and technology news; psychological ideology. U.S. troops, the US and IS; AS Roma; Ms Lee; 2s.",
+    "Flights to İstanbul resumed; ISTANBUL and Istanbul. Straße, STRASSE; ﬁnance; Αθήνα; бой и мой; O'Neill's.",
+]
+HIGHLIGHT_QUERIES = [
+    "minister", '"prime minister"', "prime minister", "tariffs", "café", "zurich", "general", "hope", "happy",
+    "possibly", "oil price", '"oil price"', "olpreise", "1990s", "technology", "psychology", "ideology", "US", "IS",
+    "AS", "Ms", "2s", "İstanbul", "istanbul", "Straße", "finance", "Αθήνα", "бои", "мой", "O'Neill",
+]
+
+
+async def test_python_highlight_marks_what_fts5_highlight_marks(sqlite_db: Database) -> None:
+    """Small-archive snippets are marked in Python (news.highlight): the same words FTS5's highlight() marks."""
+    await add_stories(sqlite_db, [(f"Body {n}", body, n) for n, body in enumerate(HIGHLIGHT_BODIES)])
+    unmatched = []
+    for text in HIGHLIGHT_QUERIES:
+        query = parse_query(text, NOW)
+        units = [unit_tokens(unit) for unit in match_units(query)]
+        async with sqlite_db.transaction() as session:
+            rows = await session.execute(sql_text(
+                "SELECT highlight(stories_fts, 1, char(2), char(3)), s.text FROM stories_fts "
+                "JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH :m"
+            ), {"m": fts5_match(query)})
+            marked = rows.all()
+        unmatched += [] if marked else [text]
+        for expected, body in marked:
+            assert highlight(body, units) == expected, text
+    assert unmatched == ["finance", "бои"]  # FTS5 keeps the ligature 'ﬁ' and 'й': those words do not match
+
+
+async def test_index_stems_are_the_fts5_porter_tokenizers(sqlite_db: Database) -> None:
+    """news.porter.index_stem against the terms FTS5 stores, word for word, over the seeds and tricky words."""
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(seeds.rglob("*")) if path.is_file())
+    text += " " + " ".join(HIGHLIGHT_BODIES) + " relational conditional valenci hesitanci digitizer conformabli"
+    text += " radicalli differentli vileli analogousli vietnamization predication operator feudalism decisiveness"
+    text += " hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative formalize electriciti"
+    text += " electrical hopeful goodness revival allowance inference airliner gyroscopic adjustable defensible"
+    text += " irritant replacement adjustment dependent adoption homologou communism activate angulariti homologous"
+    text += " effective bowdlerize probate rate cease controll roll sses ies caresses ponies ties caress cats feed"
+    text += " agreed plastered bled motoring sing conflated troubled sized hopping tanned falling hissing fizzed"
+    text += " failing filing happy sky yyy ééé x"
+    tokens = TOKEN.findall(text)
+    async with sqlite_db.transaction() as session:
+        await session.execute(sql_text("CREATE VIRTUAL TABLE temp.words USING fts5(w, "
+                                       "tokenize='porter unicode61 remove_diacritics 2')"))
+        await session.execute(sql_text("INSERT INTO temp.words (rowid, w) VALUES (1, :w)"), {"w": " ".join(tokens)})
+        await session.execute(sql_text("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(temp, words, 'instance')"))
+        stored = (await session.execute(sql_text("SELECT term FROM temp.terms ORDER BY offset"))).scalars().all()
+    assert len(stored) == len(tokens) > 1000
+    assert [index_stem(token) for token in tokens] == list(stored)
