@@ -51,16 +51,25 @@ async def import_opml(service: SourceService, data: bytes, concurrency: int) -> 
         seen.add(key)
     limit = asyncio.Semaphore(concurrency)
 
+    added: dict[str, tuple[Source, int]] = {}
+    refused: dict[str, tuple[list[tuple[str, str]], str]] = {}  # the report's list (skipped or failed), and why
+
     async def add(feed: OpmlFeed) -> None:
         async with limit:
             try:
                 source, result = await service.add(feed.url, feed.title or None)
             except SourceExistsError:
-                report.skipped.append((feed.url, "already a source"))
+                refused[feed.url] = (report.skipped, "already a source")
             except NewsbotError as exc:
-                report.failed.append((feed.url, str(exc)))
+                refused[feed.url] = (report.failed, str(exc))
             else:
-                report.added.append((source, result.found))
+                added[feed.url] = (source, result.found)
 
     await asyncio.gather(*(add(feed) for feed in feeds))
+    for feed in feeds:  # reported in the file's order, not in the order the fetches ended
+        if feed.url in added:
+            report.added.append(added[feed.url])
+        else:
+            where, reason = refused[feed.url]
+            where.append((feed.url, reason))
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -119,3 +120,29 @@ async def test_fulltext_needs_the_extra_or_fetches_articles(services: Services, 
     assert result.new == 1
     found = await services.briefs.search("passengers")
     assert found.total == 1
+
+
+async def test_opml_import_reports_in_the_files_order_not_the_fetches() -> None:
+    """The last feed's fetch ends first; the report still lists the feeds as the file does."""
+    from types import SimpleNamespace
+
+    from news.errors import SourceExistsError
+    from services.opml_io import import_opml
+
+    urls = [f"https://feeds.example/{n}.xml" for n in range(4)]
+    done = {url: asyncio.Event() for url in urls}
+
+    class Reversed:
+        async def add(self, url: str, title: str | None) -> tuple[SimpleNamespace, SimpleNamespace]:
+            later = urls.index(url) + 1
+            if later < len(urls):
+                await done[urls[later]].wait()  # each fetch ends after the next one in the file
+            done[url].set()
+            if url.endswith("2.xml"):
+                raise SourceExistsError("already")
+            return SimpleNamespace(name=title), SimpleNamespace(found=1)
+
+    outlines = "".join(f'<outline text="Feed {n}" xmlUrl="{url}"/>' for n, url in enumerate(urls))
+    report = await import_opml(Reversed(), f"<opml><body>{outlines}</body></opml>".encode(), 4)  # type: ignore[arg-type]
+    assert [source.name for source, _ in report.added] == ["Feed 0", "Feed 1", "Feed 3"]
+    assert report.skipped == [(urls[2], "already a source")]
