@@ -18,6 +18,8 @@ __all__ = [
     "words",
 ]
 
+TYPOGRAPHIC_QUOTES = "“”„‟«»"  # double quotation marks besides '"', as phones and other languages type them
+
 STOPWORDS: frozenset[str] = frozenset(
     {
         "a", "about", "above", "after", "again", "against", "ago", "all", "almost", "also", "although", "am",

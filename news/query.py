@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from news.nlp import TYPOGRAPHIC_QUOTES
+
 # Sentinels around matched words in snippets: control characters no stored text contains (feeds are cleaned
 # of them), escaped around and turned into <b> tags only when rendered.
 MARK_START = "\x02"
@@ -17,7 +19,7 @@ MAX_TERMS = 12
 MAX_COUNTED = 1000
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|((?i:source|since|before):"[^"]*"?)|(\S+)')  # phrase, quoted filter, word
-_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))  # typographic double quotes, as phones type them
+_QUOTES = str.maketrans(dict.fromkeys(TYPOGRAPHIC_QUOTES, '"'))
 _RELATIVE = re.compile(r"^(\d{1,4})([hdwmy])$")
 _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
 TITLE_WEIGHT = 10.0

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from news.errors import InvalidArgument
-from news.nlp import terms
+from news.nlp import TYPOGRAPHIC_QUOTES, terms
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _UTC_SUFFIX = re.compile(r"^(.*\d)z$", re.IGNORECASE)  # 07:30Z: a time of day in UTC
@@ -93,7 +93,7 @@ DEFAULT_TIME = time(8, 0)
 MAX_TOPICS = 10
 MAX_TOPIC_LENGTH = 40
 ALL_TOPICS = "all"  # the topic that clears a subscription's topics: every story
-_QUOTES = "\"“”„«»"
+_QUOTES = '"' + TYPOGRAPHIC_QUOTES
 _ARGUMENT = re.compile(rf"[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|[^\s{_QUOTES}]+")
 _CLOCK_ZONE = re.compile(r"^([A-Z]{2}T|UTC|UCT)")  # UTC, GMT, CET, EST5EDT...: never a topic; Japan, Israel, NZ may be
 

@@ -310,6 +310,7 @@ def test_parse_subscribe_args_errors(args: list[str], match: str) -> None:
         ("08:00  Europe/Kyiv energy", ["08:00", "Europe/Kyiv", "energy"]),
         ('08:00 "climate change" energy', ["08:00", '"climate change"', "energy"]),
         ("“climate   change” «ai act» „wahl“", ['"climate change"', '"ai act"', '"wahl"']),
+        ("‟ai act‟ energy", ['"ai act"', "energy"]),  # the same marks as /search takes
         ('"unclosed phrase here', ['"unclosed phrase here"']),
         ('@newsroom 07:00 "a b"', ["@newsroom", "07:00", '"a b"']),
     ],
