@@ -12,7 +12,19 @@ import functools
 import re
 import unicodedata
 
-TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")  # letters and digits; combining accents belong to their letter
+from news._fts5_tokens import ACCENTS, UNFOLDED_RANGES, WORD_RANGES
+
+_WORD = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in WORD_RANGES)
+TOKEN = re.compile(f"[{_WORD}][{_WORD}{ACCENTS}]*")  # a word: word characters, with the accents they carry
+# Folds of unicode61 that neither lower() nor accent removal gives (final sigma, micro sign, long s, Greek symbols).
+_SPECIAL = str.maketrans({
+    "\u03c2": "\u03c3", "\u00b5": "\u03bc", "\u017f": "s", "\u1e9b": "s", "\u03d0": "\u03b2", "\u03d1": "\u03b8",
+    "\u03d5": "\u03c6", "\u03d6": "\u03c0", "\u03f0": "\u03ba", "\u03f1": "\u03c1", "\u03f5": "\u03b5",
+    "\u1fbe": "\u03b9", "\u01e0": "\u01e1",
+})
+_KEPT = frozenset("\u01e1")  # accented letters unicode61 keeps as they are
+_UNFOLDED = frozenset(chr(c) for first, last in UNFOLDED_RANGES for c in range(first, last + 1))
+_ACCENTS = frozenset(char for char in map(chr, range(0x300, 0x332)) if re.fullmatch(f"[{ACCENTS}]", char))
 _MIN_BYTES, _MAX_BYTES = 3, 64
 _VOWELS = frozenset("aeiou")
 _STEP2 = (
@@ -42,16 +54,16 @@ def index_stem(token: str) -> str:
 
 
 def fold(token: str) -> str:
-    """Lower case, one character at a time, with the accents of Latin letters removed."""
+    """Lower case, one character at a time, with the accents of Latin letters removed, as unicode61 folds."""
     if token.isascii():
         return token.lower()
     out: list[str] = []
-    for char in token:
-        lower = char.lower() if len(char.lower()) == 1 else char
-        if unicodedata.combining(lower):
+    for char in token.translate(_SPECIAL):
+        lower = char.lower() if len(char.lower()) == 1 and char not in _UNFOLDED else char
+        if lower in _ACCENTS:
             continue  # an accent written as its own character
         base = unicodedata.normalize("NFD", lower)[0]
-        out.append(base.lower() if base.isascii() and base.isalpha() else lower)
+        out.append(base.lower() if base.isascii() and base.isalpha() and lower not in _KEPT else lower)
     return "".join(out)
 
 
@@ -108,7 +120,7 @@ def _step1a(word: str) -> str:
 
 
 def _step1b(word: str) -> str:
-    if word.endswith("eed"):
+    if word.endswith("eed") and len(word) > 3:  # 'eed' alone falls through to the -ed rule, as in FTS5
         return word[:-1] if _measure(word[:-3]) > 0 else word
     for suffix in ("ed", "ing"):
         if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):

@@ -290,11 +290,13 @@ HIGHLIGHT_BODIES = [
     "Ölpreise steigen, oil prices rise: the price of oil and oil-price worries in the 1990s; 2,000 barrels, 3.5%.",
     "Technological and technology news; psychological ideology. U.S. troops, the US and IS; AS Roma; Ms Lee; 2s.",
     "Flights to İstanbul resumed; ISTANBUL and Istanbul. Straße, STRASSE; ﬁnance; Αθήνα; бой и мой; O'Neill's.",
+    "ΣΟΦΟΣ σοφος; Markets🟢 open as markets rally 🟢; \u2066Putin\u2069 and Putin; 100₽ rouble; 5 µg; word \u0301 next.",
 ]
 HIGHLIGHT_QUERIES = [
     "minister", '"prime minister"', "prime minister", "tariffs", "café", "zurich", "general", "hope", "happy",
     "possibly", "oil price", '"oil price"', "olpreise", "1990s", "technology", "psychology", "ideology", "US", "IS",
-    "AS", "Ms", "2s", "İstanbul", "istanbul", "Straße", "finance", "Αθήνα", "бои", "мой", "O'Neill",
+    "AS", "Ms", "2s", "İstanbul", "istanbul", "Straße", "finance", "Αθήνα", "бои", "мой", "O'Neill", "σοφος",
+    "markets", "putin", "rouble", '"word next"', "µg",
 ]
 
 
@@ -338,3 +340,22 @@ async def test_index_stems_are_the_fts5_porter_tokenizers(sqlite_db: Database) -
         stored = (await session.execute(sql_text("SELECT term FROM temp.terms ORDER BY offset"))).scalars().all()
     assert len(stored) == len(tokens) > 1000
     assert [index_stem(token) for token in tokens] == list(stored)
+
+
+async def test_word_characters_are_the_fts5_tokenizers(sqlite_db: Database) -> None:
+    """news.porter.TOKEN against the SQLite in use: every 61st code point, between two letters and alone."""
+    points = [c for c in range(0x21, 0x110000, 61) if not 0xD800 <= c <= 0xDFFF]
+    texts = [f"x{chr(c)}x {chr(c)}" for c in points]
+    async with sqlite_db.transaction() as session:
+        await session.execute(sql_text("CREATE VIRTUAL TABLE temp.probe USING fts5(w, "
+                                       "tokenize='porter unicode61 remove_diacritics 2')"))
+        await session.execute(sql_text("INSERT INTO temp.probe (rowid, w) VALUES (:id, :w)"),
+                              [{"id": n, "w": text} for n, text in enumerate(texts, 1)])
+        await session.execute(sql_text("CREATE VIRTUAL TABLE temp.found USING fts5vocab(temp, probe, 'instance')"))
+        rows = (await session.execute(sql_text("SELECT doc, term FROM temp.found ORDER BY doc, offset"))).all()
+    stored: dict[int, list[str]] = {}
+    for doc, term in rows:
+        stored.setdefault(doc, []).append(term)
+    differ = [hex(c) for n, (c, text) in enumerate(zip(points, texts, strict=True), 1)
+              if [index_stem(token) for token in TOKEN.findall(text)] != stored.get(n, [])]
+    assert len(points) > 18_000 and differ == []
