@@ -296,9 +296,10 @@ def measure(size: int, articles: list[Article], cache: Path, rounds: int, pg: bo
     path = cache / f"archive-{size}.db"
     rate = build_sqlite(path, articles, size)
     samples = asyncio.run(sqlite_latencies(path, rounds))
-    lines = [_row(size, "SQLite repository", percentiles(samples["ours"]), sqlite_index_mb(path), rate),
-             _row(size, "SQLite raw, same stack", percentiles(samples["stack"]), None, None),
-             _row(size, "SQLite raw, sqlite3", percentiles(samples["raw"]), None, None)]
+    stack = percentiles(samples["stack"])
+    lines = [_row(size, "SQLite repository", percentiles(samples["ours"]), sqlite_index_mb(path), rate, stack),
+             _row(size, "SQLite raw, same stack", stack, None, None),
+             _row(size, "SQLite raw, sqlite3", percentiles(samples["raw"]), None, None, stack)]
     if pg:
         lines += asyncio.run(_measure_postgres(size, articles, rounds))
     return lines
@@ -317,8 +318,9 @@ async def _measure_postgres(size: int, articles: list[Article], rounds: int) -> 
     finally:
         await connection.close()
         await database.dispose()
-    return [_row(size, "PostgreSQL repository", percentiles(samples["ours"]), await postgres_index_mb(name), rate),
-            _row(size, "PostgreSQL raw ts_rank", percentiles(samples["raw"]), None, None)]
+    raw = percentiles(samples["raw"])
+    return [_row(size, "PostgreSQL repository", percentiles(samples["ours"]), await postgres_index_mb(name), rate, raw),
+            _row(size, "PostgreSQL raw ts_rank", raw, None, None)]
 
 
 def raw_postgres_timer(connection: Any) -> Timer:
@@ -332,10 +334,20 @@ def raw_postgres_timer(connection: Any) -> Timer:
     return run
 
 
-def _row(size: int, engine: str, latency: tuple[float, float], index: float | None, rate: float | None) -> str:
+def _row(
+    size: int,
+    engine: str,
+    latency: tuple[float, float],
+    index: float | None,
+    rate: float | None,
+    baseline: tuple[float, float] | None = None,
+) -> str:
+    """One table line; ``baseline``: the latencies the ratio column divides by (the raw query of the same engine)."""
     index_text = f"{index:,.1f}" if index is not None else "-"
     rate_text = f"{rate:,.0f}" if rate is not None else "-"
-    return f"| {size:>9,} | {engine:<22} | {latency[0]:8.2f} | {latency[1]:8.2f} | {index_text:>10} | {rate_text:>10} |"
+    ratio = f"{latency[0] / baseline[0]:.2f}x / {latency[1] / baseline[1]:.2f}x" if baseline else "-"
+    return (f"| {size:>9,} | {engine:<22} | {latency[0]:8.2f} | {latency[1]:8.2f} | {ratio:>15} | {index_text:>10} "
+            f"| {rate_text:>10} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,8 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     articles = load_articles(args.data)
     print(f"{len(articles):,} real articles, {len(QUERIES)} queries x {args.rounds} rounds per engine and size")
-    print("|   stories | engine                 |  p50 ms  |  p95 ms  |  index MB  | ingest/s   |")
-    print("|-----------|------------------------|----------|----------|------------|------------|")
+    print("Ratio column: p50 / p95 against the raw query of the same engine (SQLite: through the same stack).")
+    print("|   stories | engine                 |  p50 ms  |  p95 ms  |  vs raw p50/p95 |  index MB  | ingest/s   |")
+    print("|-----------|------------------------|----------|----------|-----------------|------------|------------|")
     for size in (int(part) for part in args.sizes.split(",")):
         for line in measure(size, articles, args.cache, args.rounds, not args.no_pg):
             print(line, flush=True)
