@@ -278,6 +278,19 @@ def main() -> None:
         _memo_embed()
     rows += group_rows(data)
     print_table(rows)
+    print_ratios(rows)
+
+
+def print_ratios(rows: Sequence[Row]) -> None:
+    """Our summaries' ROUGE-1/2/L as ratios to each baseline's, measured in this run (the targets are ratios)."""
+    print("\nSummaries, ours / baseline (R1, R2, RL):")
+    ours_by_task = {"BBC summary R1/R2/RL": "news.summarize", "NeuS group summary R1/R2/RL": "news.summarize_group"}
+    for task, ours in ours_by_task.items():
+        found = {name: (a, b, c) for row_task, name, a, b, c, _ in rows if row_task == task}
+        for name, scores in found.items():
+            if name != ours and all(scores):
+                ratios = ", ".join(f"{x / y:.3f}x" for x, y in zip(found[ours], scores, strict=True))
+                print(f"  {task.split(' R1')[0]:<20} vs {name:<16} {ratios}")
 
 
 if __name__ == "__main__":
