@@ -107,7 +107,7 @@ async def sources_command(services: Services, args: argparse.Namespace) -> list[
     if action == "add":
         url = _feed_address(args.url)
         source, result = await sources.add(url, " ".join(args.name) or None, local_files=True)
-        return [render_added(source, result.title, result.found, result.new, result.warning)]
+        return [render_added(source, result.title, result.found, result.new, result.warning, result.twin)]
     if action in ("import", "export"):
         return await _opml(services, action, args.file)
     return [await _change(services, action, args)]

@@ -28,7 +28,7 @@ async def addsource(update: Update, context: BotContext) -> None:
     except NewsbotError as exc:
         await reply(update, f"❌ Cannot add {escape(args[0][:200])}: {escape(str(exc))}")
         return
-    await reply(update, render_added(source, result.title, result.found, result.new, result.warning))
+    await reply(update, render_added(source, result.title, result.found, result.new, result.warning, result.twin))
 
 
 @admin_only

@@ -86,8 +86,11 @@ def _status_line(source: Source, health: str, now: datetime | None) -> str:
     return " · ".join(parts)
 
 
-def render_added(source: Source, title: str, found: int, new: int, warning: str | None) -> str:
-    """The /addsource answer: the feed's title and how many stories it carried."""
+def render_added(
+    source: Source, title: str, found: int, new: int, warning: str | None, twin: Source | None = None
+) -> str:
+    """The /addsource answer: the feed's title and how many stories it carried (and a source at the same address
+    over the other scheme, which is most likely the same feed)."""
     known = found - new
     text = (
         f"✅ Added source <b>#{source.id}</b> {link(source.name, source.url)}\n"
@@ -97,6 +100,9 @@ def render_added(source: Source, title: str, found: int, new: int, warning: str 
     )
     if warning:
         text += f"\n⚠️ The feed has problems but was read: {escape(warning)}"
+    if twin is not None and twin.id != source.id:
+        text += (f"\nℹ️ Source <b>#{twin.id}</b> {link(twin.name, twin.url)} has the same address over "
+                 f"{escape(twin.url.partition(':')[0])}: most likely the same feed (its stories are stored once).")
     return text
 
 

@@ -44,6 +44,7 @@ class PollResult:
     warning: str | None = None
     alert: str | None = None
     title: str = ""
+    twin: Source | None = None  # a source added before at the same address over the other scheme (http / https)
 
     @property
     def found(self) -> int:
@@ -100,10 +101,11 @@ class SourceService:
             title = (name or feed.title or feed_url)[:200]
             source = await source_repo.add_source(session, feed_url, title, now, fetched=meta)
             result = await story_repo.store_entries(session, source.id, feed.entries, now)
+            twin = await source_repo.get_source_by_url(session, _other_scheme(feed_url))
         logger.info("added source %s (%s): %d new stories", source.id, feed_url, result.new)
         title = feed.title or source.name
         return source, PollResult(source.id, source.name, result.new, result.duplicates, warning=feed.warning,
-                                  title=title)
+                                  title=title, twin=twin)
 
     async def _refuse_known(self, url: str) -> None:
         async with self.db.transaction() as session:
@@ -276,6 +278,13 @@ class SourceService:
         swap = {id(candidates[index]): entry for index, entry in replaced.items()}
         entries = [swap.get(id(entry), entry) for entry in feed.entries]
         return ParsedFeed(feed.title, entries, feed.warning)
+
+
+def _other_scheme(url: str) -> str:
+    """The same address over https for an http one, and over http for an https one (any other as it is)."""
+    scheme, sep, rest = url.partition("://")
+    other = {"http": "https", "https": "http"}.get(scheme.lower())
+    return f"{other}{sep}{rest}" if other else url
 
 
 def _expand(target: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from news.errors import FeedError, InvalidArgument
 from news.opml import parse_opml
-from news.render_sources import render_import, render_source_list, render_stats
+from news.render_sources import render_added, render_import, render_source_list, render_stats
 from services import fulltext
 from services.container import Services
 from tests.conftest import FakeClock
@@ -146,3 +146,15 @@ async def test_opml_import_reports_in_the_files_order_not_the_fetches() -> None:
     report = await import_opml(Reversed(), f"<opml><body>{outlines}</body></opml>".encode(), 4)  # type: ignore[arg-type]
     assert [source.name for source, _ in report.added] == ["Feed 0", "Feed 1", "Feed 3"]
     assert report.skipped == [(urls[2], "already a source")]
+
+
+async def test_adding_a_feed_over_the_other_scheme_names_the_source_it_likely_repeats(
+    services: Services, web: Web
+) -> None:
+    first, _ = await services.sources.add("https://feeds.example/atom10.xml")
+    second, result = await services.sources.add("http://feeds.example/atom10.xml", "Plain City")
+    assert result.twin is not None and result.twin.id == first.id and second.id != first.id
+    reply = render_added(second, result.title, result.found, result.new, result.warning, result.twin)
+    assert f"Source <b>#{first.id}</b>" in reply and "same address over https" in reply
+    _, alone = await services.sources.add("https://feeds.example/rss091.xml")
+    assert alone.twin is None

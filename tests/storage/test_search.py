@@ -290,7 +290,8 @@ HIGHLIGHT_BODIES = [
     "Ölpreise steigen, oil prices rise: the price of oil and oil-price worries in the 1990s; 2,000 barrels, 3.5%.",
     "Technological and technology news; psychological ideology. U.S. troops, the US and IS; AS Roma; Ms Lee; 2s.",
     "Flights to İstanbul resumed; ISTANBUL and Istanbul. Straße, STRASSE; ﬁnance; Αθήνα; бой и мой; O'Neill's.",
-    "ΣΟΦΟΣ σοφος; Markets🟢 open as markets rally 🟢; \u2066Putin\u2069 and Putin; 100₽ rouble; 5 µg; word \u0301 next.",
+    "ΣΟΦΟΣ σοφος; Markets🟢 open as markets rally 🟢; \u2066Putin\u2069 and Putin; 100₽ rouble; 5 µg; "
+    "word \u0301 next.",
 ]
 HIGHLIGHT_QUERIES = [
     "minister", '"prime minister"', "prime minister", "tariffs", "café", "zurich", "general", "hope", "happy",
