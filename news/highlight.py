@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from news.porter import TOKEN, index_stem
+from news.porter import TOKEN, index_stem, tokenizer
 from news.query import MARK_END, MARK_START
 
 
@@ -50,7 +50,7 @@ def _unit_end(text: str, first: re.Match[str], unit: tuple[str, ...]) -> int | N
     """Where a unit whose first word is ``first`` ends, when its other words follow it in ``text``; else None."""
     end = first.end()
     for word in unit[1:]:
-        following = TOKEN.search(text, end)
+        following = tokenizer(text).search(text, end)
         if following is None or index_stem(following.group()) != word:
             return None
         end = following.end()
@@ -103,7 +103,7 @@ class UnitCounter:
 
 def snippet(highlighted: str, size: int = 24, ellipsis: str = "…") -> str:
     """`size` tokens around a highlighted text's most marked stretch, marks balanced, "…" where the text is cut."""
-    tokens = [(match.start(), match.end()) for match in TOKEN.finditer(highlighted)]
+    tokens = [match.span() for match in tokenizer(highlighted).finditer(highlighted)]
     if not tokens:
         return ""
     hits = [index for index, (start, _) in enumerate(tokens) if start and highlighted[start - 1] == MARK_START]
