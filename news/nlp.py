@@ -10,6 +10,7 @@ import snowballstemmer
 
 __all__ = [
     "STOPWORDS",
+    "TYPOGRAPHIC_QUOTES",
     "is_title_case",
     "normalize_space",
     "split_sentences",

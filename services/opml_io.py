@@ -35,41 +35,44 @@ def export_opml(sources: Sequence[Source], now: datetime) -> OpmlExport:
 
 
 async def import_opml(service: SourceService, data: bytes, concurrency: int) -> ImportReport:
-    """Add each feed of the document (fetched first, a few at a time); raise FeedError for an unreadable file."""
+    """Add each feed of the document (fetched first, a few at a time); raise FeedError for an unreadable file.
+
+    The report lists the feeds in the file's order, whether a feed was turned away on reading the file or after
+    its fetch."""
     report = ImportReport()
-    feeds: list[OpmlFeed] = []
+    outlines = parse_opml(data)
+    feeds: list[tuple[int, OpmlFeed]] = []
+    added: dict[int, tuple[Source, int]] = {}
+    refused: dict[int, tuple[list[tuple[str, str]], str]] = {}  # the report's list (skipped or failed), and why
     seen: set[str] = set()
-    for feed in parse_opml(data):
+    for index, feed in enumerate(outlines):
         if (key := source_key(feed.url)) in seen:  # another spelling of a feed listed before: the first one wins
-            report.skipped.append((feed.url, "listed twice in the file"))
+            refused[index] = (report.skipped, "listed twice in the file")
         elif not is_web_url(feed.url):
-            report.failed.append((feed.url, "not an http(s) address"))
+            refused[index] = (report.failed, "not an http(s) address")
         elif len(feeds) >= MAX_FEEDS:
-            report.failed.append((feed.url, f"more than {MAX_FEEDS} feeds in one file"))
+            refused[index] = (report.failed, f"more than {MAX_FEEDS} feeds in one file")
         else:
-            feeds.append(feed)
+            feeds.append((index, feed))
         seen.add(key)
     limit = asyncio.Semaphore(concurrency)
 
-    added: dict[str, tuple[Source, int]] = {}
-    refused: dict[str, tuple[list[tuple[str, str]], str]] = {}  # the report's list (skipped or failed), and why
-
-    async def add(feed: OpmlFeed) -> None:
+    async def add(index: int, feed: OpmlFeed) -> None:
         async with limit:
             try:
                 source, result = await service.add(feed.url, feed.title or None)
             except SourceExistsError:
-                refused[feed.url] = (report.skipped, "already a source")
+                refused[index] = (report.skipped, "already a source")
             except NewsbotError as exc:
-                refused[feed.url] = (report.failed, str(exc))
+                refused[index] = (report.failed, str(exc))
             else:
-                added[feed.url] = (source, result.found)
+                added[index] = (source, result.found)
 
-    await asyncio.gather(*(add(feed) for feed in feeds))
-    for feed in feeds:  # reported in the file's order, not in the order the fetches ended
-        if feed.url in added:
-            report.added.append(added[feed.url])
+    await asyncio.gather(*(add(index, feed) for index, feed in feeds))
+    for index, feed in enumerate(outlines):
+        if index in added:
+            report.added.append(added[index])
         else:
-            where, reason = refused[feed.url]
+            where, reason = refused[index]
             where.append((feed.url, reason))
     return report

@@ -16,7 +16,7 @@ from news.feeds import FEED_SUFFIXES, decode_text, parse_source_document
 from news.health import parse_interval
 from news.models import ParsedFeed, Source
 from news.opml import ImportReport
-from news.urls import is_web_url
+from news.urls import is_web_url, source_key
 from services import fulltext, opml_io
 from services.clock import Clock
 from services.fetch import Fetched, Fetcher, RetryLater
@@ -101,7 +101,8 @@ class SourceService:
             title = (name or feed.title or feed_url)[:200]
             source = await source_repo.add_source(session, feed_url, title, now, fetched=meta)
             result = await story_repo.store_entries(session, source.id, feed.entries, now)
-            twin = await source_repo.get_source_by_url(session, _other_scheme(feed_url))
+            other = _other_scheme(feed_url)
+            twin = await source_repo.get_source_by_url(session, other) if other else None
         logger.info("added source %s (%s): %d new stories", source.id, feed_url, result.new)
         title = feed.title or source.name
         return source, PollResult(source.id, source.name, result.new, result.duplicates, warning=feed.warning,
@@ -280,11 +281,13 @@ class SourceService:
         return ParsedFeed(feed.title, entries, feed.warning)
 
 
-def _other_scheme(url: str) -> str:
-    """The same address over https for an http one, and over http for an https one (any other as it is)."""
-    scheme, sep, rest = url.partition("://")
-    other = {"http": "https", "https": "http"}.get(scheme.lower())
-    return f"{other}{sep}{rest}" if other else url
+def _other_scheme(url: str) -> str | None:
+    """A web address in the form sources are compared in (default port dropped), over the other of http and https;
+    None for a local file."""
+    if not is_web_url(url):
+        return None
+    scheme, sep, rest = source_key(url).partition("://")
+    return ("https" if scheme == "http" else "http") + sep + rest
 
 
 def _expand(target: str) -> list[str]:

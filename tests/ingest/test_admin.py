@@ -14,7 +14,7 @@ from news.render_sources import render_added, render_import, render_source_list,
 from services import fulltext
 from services.container import Services
 from tests.conftest import FakeClock
-from tests.ingest.conftest import Web
+from tests.ingest.conftest import CORPUS, Web
 
 PAGE = b"""<!DOCTYPE html><html><head><title>City Desk</title>
 <link rel="alternate" type="application/atom+xml" title="Feed" href="/atom10.xml"></head><body>Hi</body></html>"""
@@ -69,7 +69,7 @@ async def test_opml_round_trip(services: Services, web: Web) -> None:
     assert reasons == ["HTTP 404 Not Found (no such page)", "not an http(s) address"]
     assert "1 added, 1 skipped, 2 failed" in render_import(report)
     again = await services.sources.import_opml(opml)
-    assert [reason for _, reason in again.skipped][-1] == "already a source"
+    assert [reason for _, reason in again.skipped] == ["already a source", "listed twice in the file"]  # file order
     export = await services.sources.export_opml()
     assert (export.written, export.left_out) == (1, 0)
     exported = export.data
@@ -143,9 +143,11 @@ async def test_opml_import_reports_in_the_files_order_not_the_fetches() -> None:
             return SimpleNamespace(name=title), SimpleNamespace(found=1)
 
     outlines = "".join(f'<outline text="Feed {n}" xmlUrl="{url}"/>' for n, url in enumerate(urls))
+    again = urls[2].replace("feeds.example", "FEEDS.example")  # another spelling: turned away on reading the file
+    outlines += f'<outline text="Again" xmlUrl="{again}"/>'
     report = await import_opml(Reversed(), f"<opml><body>{outlines}</body></opml>".encode(), 4)  # type: ignore[arg-type]
     assert [source.name for source, _ in report.added] == ["Feed 0", "Feed 1", "Feed 3"]
-    assert report.skipped == [(urls[2], "already a source")]
+    assert report.skipped == [(urls[2], "already a source"), (again, "listed twice in the file")]
 
 
 async def test_adding_a_feed_over_the_other_scheme_names_the_source_it_likely_repeats(
@@ -158,3 +160,7 @@ async def test_adding_a_feed_over_the_other_scheme_names_the_source_it_likely_re
     assert f"Source <b>#{first.id}</b>" in reply and "same address over https" in reply
     _, alone = await services.sources.add("https://feeds.example/rss091.xml")
     assert alone.twin is None
+    _, ported = await services.sources.add("http://feeds.example:80/rss091.xml")  # the default port, written out
+    assert ported.twin is not None and ported.twin.url == "https://feeds.example/rss091.xml"
+    _, on_disk = await services.sources.add((CORPUS / "rss092.xml").as_uri(), local_files=True)
+    assert on_disk.twin is None, "a local file has no other scheme, and is never its own twin"
