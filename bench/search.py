@@ -343,10 +343,9 @@ def raw_postgres_stack_timer(database: Database) -> Timer:
 
 def raw_postgres_timer(connection: Any) -> Timer:
     """A plain `@@ websearch_to_tsquery ... ORDER BY ts_rank_cd LIMIT 10` through asyncpg."""
-    sql = RAW_PG_SQL
 
     async def run(text: str) -> None:
-        await connection.fetch(sql, text)
+        await connection.fetch(RAW_PG_SQL, text)
 
     return run
 

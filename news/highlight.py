@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from news.porter import TOKEN, index_stem, tokenizer
+from news.porter import ASCII_WORD, TOKEN, index_stem, tokenizer
 from news.query import MARK_END, MARK_START
 
 
@@ -43,7 +43,8 @@ def _candidates(text: str, stems: frozenset[str]) -> Iterator[re.Match[str]]:
 def _prefixed(stems: frozenset[str]) -> re.Pattern[str]:
     """Whole words that begin with one of the stems less its last letter, in any case."""
     prefixes = sorted({stem[: max(1, len(stem) - 1)] for stem in stems}, key=len, reverse=True)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*", re.IGNORECASE)
+    alternatives = "|".join(map(re.escape, prefixes))
+    return re.compile(f"(?<![{ASCII_WORD}])(?:{alternatives})[{ASCII_WORD}]*", re.IGNORECASE)
 
 
 def _unit_end(text: str, first: re.Match[str], unit: tuple[str, ...]) -> int | None:
@@ -87,7 +88,7 @@ class UnitCounter:
             span = part.split(MARK_END, 1)[0]
             found = self._spans.get(span)
             if found is None:
-                found = self._spans[span] = self._occurrences(TOKEN.findall(span))
+                found = self._spans[span] = self._occurrences(tokenizer(span).findall(span))
             for index, occurrences in enumerate(found):
                 counts[index] += occurrences
         return counts

@@ -35,7 +35,7 @@ from news.query import (
     match_units,
     recency,
 )
-from storage.search_exact import EXACT_MAX, HIGHLIGHT_MARKS, exact_search, exact_statement
+from storage.search_exact import EXACT_MAX, exact_search, exact_statement
 from storage.sources import source_ids_named
 from storage.sqltext import bound
 
@@ -44,6 +44,7 @@ RANKED = 250
 DF_EXACT = 1000
 DF_SAMPLE = 2000
 INGEST_SLACK = timedelta(days=1)
+HIGHLIGHT_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"  # highlight()'s arguments: the snippet sentinels
 _PG_WEIGHTS = "'{0.1, 0.2, 0.1, 1.0}'"
 _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15"
 Row = Sequence[Any]

@@ -18,10 +18,9 @@ from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import news.query as search_terms
-from news.query import MARK_END, MARK_START, TITLE_WEIGHT
+from news.query import TITLE_WEIGHT
 
 EXACT_MAX = 150_000
-HIGHLIGHT_MARKS = f"char({ord(MARK_START)}), char({ord(MARK_END)})"  # highlight()'s arguments: the snippet sentinels
 # The id range stands in for the number of stories (both indexed lookups; count(*) would read the table).
 _TOO_LARGE = "((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) >= :exact_max)"
 # Too large: an empty phrase, which matches nothing without reading any document list.
