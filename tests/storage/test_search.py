@@ -187,6 +187,12 @@ def test_benchmark_smoke_run(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     table = capsys.readouterr().out
     assert "|     2,000 | SQLite repository" in table
     assert "SQLite raw, same stack" in table and "SQLite raw, sqlite3" in table
+    ours = next(line for line in table.splitlines() if "SQLite repository" in line)
+    p50, p95, ratios = [cell.strip() for cell in ours.split("|")[3:6]]
+    stack = next(line for line in table.splitlines() if "SQLite raw, same stack" in line).split("|")[3:5]
+    shown = [float(part.strip().rstrip("x")) for part in ratios.split("/")]
+    divided = [float(p50) / float(stack[0]), float(p95) / float(stack[1])]  # from the table's rounded milliseconds
+    assert shown == pytest.approx(divided, rel=0.05, abs=0.02), "ratios to the raw query through the same stack"
 
 
 async def add_stories(db: Database, stories_: list[tuple[str, str, int]]) -> None:
@@ -360,3 +366,14 @@ async def test_word_characters_are_the_fts5_tokenizers(sqlite_db: Database) -> N
     differ = [hex(c) for n, (c, text) in enumerate(zip(points, texts, strict=True), 1)
               if [index_stem(token) for token in TOKEN.findall(text)] != stored.get(n, [])]
     assert len(points) > 18_000 and differ == []
+
+
+async def test_postgresql_connections_plan_each_statement_for_its_parameters(postgres_url: str) -> None:
+    """A generic plan cannot see how common the words searched for are (storage.db sets this when connecting)."""
+    database = Database(postgres_url)
+    try:
+        async with database.transaction() as session:
+            mode = (await session.execute(sql_text("SHOW plan_cache_mode"))).scalar_one()
+    finally:
+        await database.dispose()
+    assert mode == "force_custom_plan"
