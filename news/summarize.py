@@ -7,7 +7,8 @@ import math
 from collections.abc import Sequence
 
 from news._summary_compress import balance_quotes, strip_dateline, variants
-from news.nlp import split_sentences, stem, terms, words
+from news._summary_units import report_features, shifted, unit_features, unit_shift
+from news.nlp import STOPWORDS, split_sentences, stem, terms, words
 
 __all__ = ["summarize", "summarize_group"]
 
@@ -99,25 +100,47 @@ def _best_subset(
     return best
 
 
-def summarize_group(texts: Sequence[str], max_sentences: int = 3) -> list[str]:
-    """Return one summary of several reports of one event: the (lightly compressed) sentences an editor would reuse."""
+def _candidates(
+    texts: Sequence[str],
+) -> tuple[list[str], list[dict[Bigram, float]], list[dict[str, float]], list[int], list[int], float]:
+    """Candidate units of a group summary with their bigram odds, features, lengths, source sentences and the
+    target length."""
     docs = [[strip_dateline(s, lead=i == 0) for i, s in enumerate(split_sentences(t))] for t in texts]
     toks = [[_tokens(s) for s in doc] for doc in docs]
     sets = [({b for s in doc for b in itertools.pairwise(s)}, {w for s in doc for w in s}) for doc in toks]
+    content = [(bg, {w for w in vocab if w not in STOPWORDS}) for bg, vocab in sets]
+    sentences = [(d, {w for w in s if w not in STOPWORDS}, len(s)) for d, doc in enumerate(toks) for s in doc]
+    reports = report_features(texts, toks, [bg for bg, _ in sets])
     units: list[str] = []
     odds: list[dict[Bigram, float]] = []
+    features: list[dict[str, float]] = []
     lengths: list[int] = []
     groups: list[int] = []
     for d, doc in enumerate(docs):
         others = [x for e, x in enumerate(sets) if e != d]
+        other_content = [x for e, x in enumerate(content) if e != d]
+        other_sentences = [(s, n) for e, s, n in sentences if e != d]
         for pos, sentence in enumerate(doc[:_CANDIDATE_DEPTH]):
             for unit in variants(sentence):
+                raw = words(unit)
                 unit_tokens = _tokens(unit)
+                unit_odds = _bigram_odds(raw, unit_tokens, pos, others)
                 units.append(unit)
-                odds.append(_bigram_odds(words(unit), unit_tokens, pos, others))
+                odds.append(unit_odds)
+                features.append(
+                    unit_features(raw, unit_tokens, pos, unit_odds, other_content, other_sentences, len(sentences))
+                    | reports[d]
+                )
                 lengths.append(len(unit_tokens))
                 groups.append(d * _CANDIDATE_DEPTH + pos)
+    target = _TARGET_RATIO * sum(len(t) for doc in toks for t in doc)
+    return units, odds, features, lengths, groups, target
+
+
+def summarize_group(texts: Sequence[str], max_sentences: int = 3) -> list[str]:
+    """Return one summary of several reports of one event: the (lightly compressed) sentences an editor would reuse."""
+    units, odds, features, lengths, groups, target = _candidates(texts)
     if not units:
         return []
-    target = _TARGET_RATIO * sum(len(t) for doc in toks for t in doc)
+    odds = [shifted(o, unit_shift(f)) for o, f in zip(odds, features, strict=True)]
     return [balance_quotes(units[i]) for i in sorted(_best_subset(odds, lengths, groups, max_sentences, target))]
