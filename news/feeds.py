@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 import html
 import json
 import re
@@ -236,8 +235,8 @@ def _story_entry(lines: list[str]) -> Entry:
 
 
 def _text_entry(title: str, body: str) -> Entry:
-    digest = hashlib.sha1(f"{title}\n{body[:500]}".encode()).hexdigest()[:20]
-    return Entry(title=title, url=None, guid=f"text:{digest}", text=body, published_at=None)
+    """A story of a text document: no GUID or link, so it is known by its title and text (news.urls.content_key)."""
+    return Entry(title=title, url=None, guid=None, text=body, published_at=None)
 
 
 def headline_from_text(paragraph: str) -> str:

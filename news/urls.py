@@ -1,7 +1,8 @@
-"""URL normalisation and title keys for recognising the same story across feeds."""
+"""URL normalisation, title and content keys for recognising the same story, and GUID scopes keeping feeds apart."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -17,6 +18,8 @@ _FEED_KEYS = frozenset({"ref"})  # tracking on a story link, a branch or an edit
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 MIN_TITLE_KEY = 24
+CONTENT_PREFIX = "text:"
+CONTENT_CHARS = 500  # of an entry's text, what content_key reads
 
 
 def _is_tracking(key: str) -> bool:
@@ -94,3 +97,14 @@ def title_key(title: str) -> str | None:
     folded = "".join(char for char in folded if not unicodedata.combining(char))
     key = _NON_WORD.sub(" ", folded).strip()
     return key[:300] if len(key) >= MIN_TITLE_KEY else None
+
+
+def guid_scope(source_url: str) -> str:
+    """The prefix that keeps a feed's GUIDs apart from every other feed's: a hash of its address (as compared)."""
+    return "feed-" + hashlib.sha1(source_key(source_url).encode()).hexdigest()[:16] + ":"
+
+
+def content_key(title: str, text: str) -> str:
+    """A key of what an entry says (its title and opening text): the identity of one with neither GUID nor link."""
+    # the GUID plain-text documents were given before, so the stories they stored stay known
+    return CONTENT_PREFIX + hashlib.sha1(f"{title}\n{text[:CONTENT_CHARS]}".encode()).hexdigest()[:20]

@@ -247,7 +247,7 @@ class SourceService:
         except (FetchError, FeedError) as exc:
             return exc
         if state.fulltext and feed.entries:
-            feed = await self._with_fulltext(feed)
+            feed = await self._with_fulltext(state.id, feed)
         return fetched, feed
 
     async def _store_poll(self, state: source_repo.FetchState, fetched: Fetched, feed: ParsedFeed) -> PollResult:
@@ -270,9 +270,9 @@ class SourceService:
             )
         return PollResult(state.id, state.name, error=str(exc), alert=alert)
 
-    async def _with_fulltext(self, feed: ParsedFeed) -> ParsedFeed:
+    async def _with_fulltext(self, source_id: int, feed: ParsedFeed) -> ParsedFeed:
         async with self.db.transaction() as session:
-            fresh = await story_repo.new_entries(session, feed.entries, self.clock())
+            fresh = await story_repo.new_entries(session, source_id, feed.entries, self.clock())
         fresh_ids = {id(entry) for entry in fresh}
         candidates = [entry for entry in feed.entries if id(entry) in fresh_ids]
         replaced = await self.fulltext.enrich(candidates)

@@ -1,20 +1,26 @@
-"""Story repository: store each story once, attach every source that carried it."""
+"""Story repository: store each story once, attach every source that carried it.
+
+Which stored story an entry is, news.dedup decides (GUIDs scoped to their feed; URL, title and content keys across
+feeds); this module loads the candidates it needs and stores the outcome.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from news.dedup import TITLE_WINDOW, Keyed, Keys, Known, keyed, match, revised, story_title
+from news.errors import SourceNotFoundError
 from news.models import Entry, Link, Story
-from news.urls import is_web_url, normalize_url, title_key
+from news.urls import CONTENT_CHARS, CONTENT_PREFIX, content_key, guid_scope, title_key
 from storage.models import SourceRow, StoryLinkRow, StoryRow
 
 
@@ -24,6 +30,7 @@ class StoreResult:
 
     new: int
     duplicates: int
+    updated: int = 0  # of the duplicates, this feed's own stories it now tells otherwise (stored anew)
 
 
 def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]):  # type: ignore[no-untyped-def]
@@ -31,78 +38,62 @@ def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]): 
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
-Keys = tuple[str | None, str | None, str | None]
-TITLE_WINDOW = timedelta(hours=24)
 _CHUNK = 500
 
 
-def entry_keys(entry: Entry) -> tuple[str | None, str | None]:
-    """The dedup keys of an entry: its GUID and its normalized web URL."""
-    guid = entry.guid.strip()[:1024] if entry.guid and entry.guid.strip() else None
-    url_key = normalize_url(entry.url)[:2048] if entry.url and is_web_url(entry.url) else None
-    return guid, url_key
-
-
-def _keys(entry: Entry) -> Keys:
-    return (*entry_keys(entry), title_key(entry.title))
-
-
-class _Known:
-    """Stories already stored (or stored in this batch) by GUID, URL key and title key with time."""
-
-    def __init__(self) -> None:
-        self.ids: dict[tuple[str, str], int] = {}
-        self.titles: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
-
-    def find(self, keys: Keys, published: datetime) -> int | None:
-        guid, url_key, tkey = keys
-        for kind, key in (("g", guid), ("u", url_key)):
-            if key and (kind, key) in self.ids:
-                return self.ids[(kind, key)]
-        for story_id, when in self.titles.get(tkey or "", ()):
-            if abs(when - published) <= TITLE_WINDOW:
-                return story_id
-        return None
-
-    def add(self, story_id: int, keys: Keys, published: datetime) -> None:
-        guid, url_key, tkey = keys
-        for kind, key in (("g", guid), ("u", url_key)):
-            if key:
-                self.ids[(kind, key)] = story_id
-        if tkey:
-            self.titles[tkey].append((story_id, published))
 
 
 async def store_entries(
     session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime
 ) -> StoreResult:
-    """Store new entries and link known ones (same GUID, URL or title and time) to this source.
+    """Store new entries and link known ones (same GUID in this feed, or same URL or title and time) to this source.
 
     New stories go in with multi-row inserts; one that a concurrent writer stored first is linked instead.
     """
-    keyed = [(entry, _keys(entry), min(entry.published_at or now, now)) for entry in entries]
-    known = await _load_known(session, keyed)
-    pending: list[tuple[Entry, Keys, datetime]] = []
-    refs: list[int] = []
-    for entry, keys, published in keyed:
-        story_id = known.find(keys, published)
-        if story_id is None:
-            pending.append((entry, keys, published))
-            story_id = -len(pending)
-            known.add(story_id, keys, published)
-        refs.append(story_id)
+    scope = await _scope(session, source_id)
+    entries_keyed = keyed(entries, scope, now)
+    known = await _load_known(session, entries_keyed, source_id, scope)
+    pending, refs = match(known, entries_keyed)
+    updated = await _revise(session, revised(known, entries_keyed, refs))
     ids, new = await _insert_stories(session, source_id, pending, now)
-    links = {ids[-ref - 1] if ref < 0 else ref: entry.url for ref, (entry, _, _) in zip(refs, keyed, strict=True)}
+    stories = (ids[-ref - 1] if ref < 0 else ref for ref in refs)
+    links = {story_id: entry.url for story_id, (entry, _, _) in zip(stories, entries_keyed, strict=True)}
     await _link_all(session, source_id, links, now)
-    return StoreResult(new=new, duplicates=len(entries) - new)
+    return StoreResult(new=new, duplicates=len(entries) - new, updated=updated)
+
+
+async def _revise(session: AsyncSession, revisions: dict[int, Entry]) -> int:
+    """Store a feed's corrected title and text over its stories'; a text now empty leaves the stored one."""
+    for story_id, entry in revisions.items():
+        values: dict[str, Any] = {"title": story_title(entry), "title_key": title_key(entry.title)}
+        if entry.text.strip():
+            values["text"] = entry.text
+        await session.execute(update(StoryRow).where(StoryRow.id == story_id).values(**values))
+    return len(revisions)
+
+
+async def new_entries(session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """The entries store_entries would store as new stories of this source."""
+    scope = await _scope(session, source_id)
+    entries_keyed = keyed(entries, scope, now)
+    pending, _ = match(await _load_known(session, entries_keyed, source_id, scope), entries_keyed)
+    return [entry for entry, _, _ in pending]
+
+
+async def _scope(session: AsyncSession, source_id: int) -> str:
+    """The scope of a source's GUIDs (by its address: a feed removed and added again keeps its GUIDs)."""
+    url = await session.scalar(select(SourceRow.url).where(SourceRow.id == source_id))
+    if url is None:
+        raise SourceNotFoundError(f"no source #{source_id}")
+    return guid_scope(url)
 
 
 async def _insert_stories(
-    session: AsyncSession, source_id: int, pending: Sequence[tuple[Entry, Keys, datetime]], now: datetime
+    session: AsyncSession, source_id: int, pending: Sequence[Keyed], now: datetime
 ) -> tuple[list[int], int]:
     """Ids of the pending stories in order (inserted, or stored meanwhile by another writer) and how many are new."""
     ids: dict[int, int] = {}
-    batchable = [index for index, (_, keys, _) in enumerate(pending) if keys[0] or keys[1]]
+    batchable = [index for index, (_, keys, _) in enumerate(pending) if keys.identity or keys.url_key]
     if batchable:
         statement = _insert(session, StoryRow).on_conflict_do_nothing()
         returned = await session.execute(
@@ -113,8 +104,8 @@ async def _insert_stories(
         for story_id, guid, url_key in returned.all():
             by_key[("g", guid)] = by_key[("u", url_key)] = story_id
         for index in batchable:
-            guid, url_key, _ = pending[index][1]
-            found = by_key.get(("g", guid)) if guid else by_key.get(("u", url_key))
+            keys = pending[index][1]
+            found = by_key.get(("g", keys.identity)) if keys.identity else by_key.get(("u", keys.url_key))
             if found is not None:
                 ids[index] = found
     new = len(ids)
@@ -122,56 +113,61 @@ async def _insert_stories(
         if index not in ids:
             inserted = await _insert_story(session, source_id, entry, keys, published, now)
             new += inserted is not None
-            ids[index] = inserted or await _lookup_id(session, keys[0], keys[1])
+            ids[index] = inserted or await _lookup_id(session, keys.identity, keys.url_key)
     return [ids[index] for index in range(len(pending))], new
 
 
-async def new_entries(session: AsyncSession, entries: Sequence[Entry], now: datetime) -> list[Entry]:
-    """The entries that are not stored yet (by GUID, URL or title and time)."""
-    keyed = [(entry, _keys(entry), min(entry.published_at or now, now)) for entry in entries]
-    known = await _load_known(session, keyed)
-    return [entry for entry, keys, published in keyed if known.find(keys, published) is None]
+async def _load_known(
+    session: AsyncSession, keyed: Sequence[Keyed], source_id: int, scope: str
+) -> Known:
+    """Stories already stored under any of these identities, URLs or recent titles: one statement per chunk.
 
-
-async def _load_known(session: AsyncSession, keyed: Sequence[tuple[Entry, Keys, datetime]]) -> _Known:
-    """Stories already stored under any of these GUIDs, URLs or recent titles: one statement per chunk."""
-    known = _Known()
-    guids = sorted({key for _, keys, _ in keyed if (key := keys[0])})
-    urls = sorted({key for _, keys, _ in keyed if (key := keys[1])})
-    titles = sorted({key for _, keys, _ in keyed if (key := keys[2])})
-    if not (guids or urls or titles):
+    This source's GUIDs stored bare (before GUIDs were scoped) are read as scoped.
+    """
+    known = Known()
+    identities = sorted({key for _, keys, _ in keyed if (key := keys.identity)})
+    guids = sorted({key for _, keys, _ in keyed if (key := keys.guid)})
+    urls = sorted({key for _, keys, _ in keyed if (key := keys.url_key)})
+    titles = sorted({key for _, keys, _ in keyed if (key := keys.title_key)})
+    if not (identities or urls or titles):
         return known
     earliest = min(published for _, _, published in keyed) - TITLE_WINDOW
-    for start in range(0, max(len(guids), len(urls), len(titles)), _CHUNK):
+    for start in range(0, max(len(identities), len(urls), len(titles)), _CHUNK):
         chunk = slice(start, start + _CHUNK)
         rows = await session.execute(
-            select(StoryRow.id, StoryRow.guid, StoryRow.url_key, StoryRow.title_key, StoryRow.published_at).where(
+            select(
+                StoryRow.id, StoryRow.guid, StoryRow.url_key, StoryRow.title_key, StoryRow.published_at,
+                StoryRow.source_id, StoryRow.title, func.substr(StoryRow.text, 1, CONTENT_CHARS),
+            ).where(
                 or_(
-                    StoryRow.guid.in_(guids[chunk]),
+                    StoryRow.guid.in_(identities[chunk]),
+                    and_(StoryRow.guid.in_(guids[chunk]), StoryRow.source_id == source_id),
                     StoryRow.url_key.in_(urls[chunk]),
                     and_(StoryRow.title_key.in_(titles[chunk]), StoryRow.published_at >= earliest),
                 )
             )
         )
-        for story_id, guid, url_key, tkey, published in rows.all():
+        for story_id, guid, url_key, tkey, published, owner, title, text in rows.all():
+            if guid and owner == source_id and not guid.startswith((scope, CONTENT_PREFIX)):
+                guid = (scope + guid)[:1024]  # stored bare
             if guid:
-                known.ids[("g", str(guid))] = story_id
+                known.ids[guid] = story_id
+                if guid.startswith(scope):
+                    known.own.add(story_id)
             if url_key:
-                known.ids[("u", str(url_key))] = story_id
+                known.urls[url_key] = story_id
             if tkey and published >= earliest:
-                known.titles[str(tkey)].append((story_id, published))
+                known.titles[tkey].append((story_id, published))
+            known.contents[story_id] = content_key(title, text or "")
+    known.listed = {known.ids[key] for key in identities if key in known.ids}
     return known
 
 
-def _chunks(values: list[str]) -> list[list[str]]:
-    return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
-
-
 def _story_values(source_id: int, entry: Entry, keys: Keys, published: datetime, now: datetime) -> dict[str, Any]:
-    guid, url_key, tkey = keys
     return {
-        "guid": guid, "url_key": url_key, "url": entry.url, "title": entry.title or entry.text[:100],
-        "text": entry.text, "published_at": published, "created_at": now, "source_id": source_id, "title_key": tkey,
+        "guid": keys.identity, "url_key": keys.url_key, "url": entry.url, "title": story_title(entry),
+        "text": entry.text, "published_at": published, "created_at": now, "source_id": source_id,
+        "title_key": keys.title_key,
     }
 
 
@@ -184,8 +180,8 @@ async def _insert_story(
     return story_id
 
 
-async def _lookup_id(session: AsyncSession, guid: str | None, url_key: str | None) -> int:
-    conditions = [column == key for column, key in ((StoryRow.guid, guid), (StoryRow.url_key, url_key)) if key]
+async def _lookup_id(session: AsyncSession, identity: str | None, url_key: str | None) -> int:
+    conditions = [column == key for column, key in ((StoryRow.guid, identity), (StoryRow.url_key, url_key)) if key]
     story_id = await session.scalar(select(StoryRow.id).where(or_(*conditions)).limit(1))
     if story_id is None:
         raise LookupError("a conflicting story vanished during ingestion")

@@ -85,15 +85,15 @@ async def test_duplicates_across_sources_are_linked_not_stored(services: Service
         "<item><title>Port workers end a week-long strike after pay deal!</title><link>https://b.example/x</link>"
         "<guid>b-1</guid><pubDate>Tue, 20 Jan 2026 12:30:00 GMT</pubDate></item>"
         "<item><title>Same URL</title><link>https://www.a.example/other?fbclid=1</link><guid>b-2</guid></item>"
-        "<item><title>Same GUID</title><guid>a-1</guid></item>"
+        "<item><title>Same GUID, another feed's: another story</title><guid>a-1</guid></item>"
     )
     web.routes["/one.xml"] = lambda request: httpx.Response(200, content=feed("One", first))
     web.routes["/two.xml"] = lambda request: httpx.Response(200, content=feed("Two", second))
     await services.sources.add("https://feeds.example/one.xml")
     _, result = await services.sources.add("https://feeds.example/two.xml")
-    assert (result.new, result.duplicates) == (0, 3)
+    assert (result.new, result.duplicates) == (1, 2)
     listed = await services.sources.list_sources()
-    assert [s.story_count for s in listed] == [2, 2]
+    assert [s.story_count for s in listed] == [2, 3]
 
 
 async def test_changing_guids_do_not_duplicate(services: Services, web: Web, clock: FakeClock) -> None:

@@ -1,10 +1,12 @@
-"""news.urls: canonical URLs for recognising one story across feeds."""
+"""news.urls: canonical URLs, title and content keys for recognising one story, GUID scopes per feed."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from news.urls import is_web_url, normalize_url, source_key
+from news.urls import content_key, guid_scope, is_web_url, normalize_url, source_key
 
 
 @pytest.mark.parametrize(
@@ -191,3 +193,23 @@ def test_source_key_keeps_different_feeds_apart_where_story_urls_meet(left: str,
 
 def test_source_key_leaves_local_files_as_written() -> None:
     assert source_key("file:///data/world.rss?utm_source=x") == "file:///data/world.rss?utm_source=x"
+
+
+def test_guid_scopes_tell_feeds_apart_but_not_spellings_of_one_feed() -> None:
+    scope = guid_scope("https://a.example/rss")
+    assert scope == guid_scope("HTTPS://a.example:443/rss/?utm_source=x")
+    assert scope != guid_scope("https://b.example/rss") and scope != guid_scope("http://a.example/rss")
+    assert scope.startswith("feed-") and scope.endswith(":") and len(scope) == 22
+
+
+def test_content_keys_follow_title_and_opening_text_only() -> None:
+    key = content_key("Water cut on Elm Street", "From 9 to 12.")
+    assert key == content_key("Water cut on Elm Street", "From 9 to 12.")
+    assert key != content_key("Water cut on Elm Street", "From 12 to 15.")
+    assert key != content_key("Water cut on Oak Street", "From 9 to 12.")
+    assert key.startswith("text:") and not key.startswith(guid_scope("https://a.example/rss"))
+    assert content_key("T", "x" * 500) == content_key("T", "x" * 500 + " and more")
+
+
+def test_content_keys_are_the_guids_text_documents_had_before() -> None:
+    assert content_key("Title", "Body.") == "text:" + hashlib.sha1(b"Title\nBody.").hexdigest()[:20]
