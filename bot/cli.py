@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,12 +16,13 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot import cli_sources, demo
 from bot.app import build_application, build_services, run_polling, run_webhook
-from bot.cli_parser import SEARCH_USAGE, parse_arguments
+from bot.cli_parser import DEFAULT_LISTEN, SEARCH_USAGE, parse_arguments
 from bot.settings import Settings, load_environment
 from bot.terminal import to_terminal
 from news.errors import InvalidArgument, NewsbotError, UselessQuery
 from news.messages import split_message
 from news.render import empty_brief, render_briefing, render_search
+from news.render_sources import ingested
 from services.clock import Clock, utc_now
 from services.container import Services
 from storage.db import DatabaseUnavailable
@@ -41,7 +43,7 @@ async def _ingest(services: Services, args: argparse.Namespace) -> list[str]:
         for result in await services.sources.ingest(target):
             total += 1
             failed += result.error is not None
-            known = f"{result.new} new, {result.duplicates} already known"
+            known = ingested(result.new, result.duplicates, result.updated)
             print(f"{result.name}: {f'error: {result.error}' if result.error else known}", flush=True)
     if failed:
         raise PartialFailure(f"{failed} of {total} sources could not be ingested")
@@ -52,7 +54,11 @@ async def _brief(services: Services, args: argparse.Namespace) -> list[str]:
     topic = " ".join(args.topic).strip()
     topics = [topic] if topic else []
     briefing = await services.briefs.brief(topics, at=args.at)
-    day = f"in the day up to {args.at:%d %b %Y %H:%M} UTC" if args.at else ""
+    day = ""
+    if isinstance(args.at, datetime):
+        day = f"in the day up to {args.at:%d %b %Y %H:%M} UTC"
+    elif args.at is not None:
+        day = f"on {args.at:%d %b %Y}"
     return split_message(render_briefing(briefing, empty=empty_brief(topic, day)))
 
 
@@ -111,7 +117,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = utc_now) -> int:
         if args.command == "run":
             application = build_application(settings, build_services(settings, delivering=True))
             if args.webhook:
-                run_webhook(application, settings, args.webhook, args.listen)
+                run_webhook(application, settings, args.webhook, args.listen or DEFAULT_LISTEN)
             else:
                 run_polling(application)
         elif args.command == "demo":
@@ -170,9 +176,11 @@ class ShortTelegramErrors(logging.Filter):
 
 
 def _configure_logging(level: str) -> None:
-    """The log format and level; below DEBUG, python-telegram-bot's network errors are one line each."""
+    """The log format and level (httpx and the job scheduler from WARNING up); below DEBUG, python-telegram-bot's
+    network errors are one line each."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two INFO lines per job run: every tick, all day
     for name in ("telegram", "telegram.ext"):  # PTB's retry loop logs on "telegram.ext" (its get_logger)
         target = logging.getLogger(name)
         for installed in [f for f in target.filters if isinstance(f, ShortTelegramErrors)]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot import cli_sources
@@ -15,7 +15,11 @@ from services.sources import FILE_SUFFIXES
 SEARCH_USAGE = f"usage: newsbot search [--page N] WORDS... - {QUERY_LANGUAGE}"
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)  # a day after the epoch and a day before year 9999: windows fit
 LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
-INSTANT_FORM = "an ISO 8601 time like 2026-01-20T18:00Z (UTC unless it has an offset), from 1970-01-02 to 9998-12-31"
+DEFAULT_LISTEN = "0.0.0.0:8443"
+INSTANT_FORM = (
+    "an ISO 8601 time like 2026-01-20T18:00Z (UTC unless it has an offset), or a date alone like 2026-01-20 "
+    "for that whole day (UTC), from 1970-01-02 to 9998-12-31"
+)
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -36,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (long polling, or a webhook; needs NEWSBOT_TOKEN)")
     run.add_argument("--webhook", metavar="URL", type=_https_url, help="public https URL Telegram posts updates to")
-    run.add_argument("--listen", metavar="HOST:PORT", type=_listen, default="0.0.0.0:8443",
-                     help="where the webhook server listens (default 0.0.0.0:8443)")
+    run.add_argument("--listen", metavar="HOST:PORT", type=_listen, default=None,
+                     help=f"where the webhook server listens, with --webhook (default {DEFAULT_LISTEN})")
     demo_parser = sub.add_parser("demo", help="load seeds/ into a database and show a brief, a search and a digest")
     demo_parser.add_argument("--seeds", default=None, help="directory of sample documents (default: seeds/)")
     ingest = sub.add_parser("ingest", help="add and fetch sources: feed URLs, files or directories")
@@ -89,6 +93,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
             command_parser.error("the following arguments are required: WORDS")
     if extras:
         command_parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.command == "run" and args.listen and not args.webhook:
+        command_parser.error("--listen is where the webhook server listens: give --webhook URL too, or drop --listen "
+                             "to long-poll")
     return args
 
 
@@ -117,14 +124,20 @@ def _listen(value: str) -> str:
     return value
 
 
-def _instant(value: str) -> datetime:
-    """An ISO 8601 time as UTC, in the range where a day's window before it (and a second after) fits."""
+def _instant(value: str) -> datetime | date:
+    """An ISO 8601 time as UTC, or a date alone (a whole UTC day), in the range where a day's window before it (and
+    a second after) fits."""
     stamp: datetime | None
+    day: date | None = None
     try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-    except (ValueError, OverflowError):
-        stamp = None
+        day = date.fromisoformat(value)
+        stamp = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+    except ValueError:
+        try:
+            stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+        except (ValueError, OverflowError):
+            stamp = None
     if stamp is None or not EARLIEST <= stamp <= LATEST:
         raise argparse.ArgumentTypeError(f"'{value}' is not {INSTANT_FORM}")
-    return stamp
+    return day or stamp

@@ -12,6 +12,7 @@ from news.health import INTERVAL_FORM, SWITCH, parse_interval, parse_source_id
 from news.messages import split_message
 from news.render_sources import (
     CommandNames,
+    export_left_out,
     pause_change,
     render_added,
     render_change,
@@ -67,11 +68,11 @@ def _source_id(value: str) -> int:
 
 
 def _interval(value: str) -> str:
-    """A polling interval as typed, checked; the error gives the form and range, and quotes what was typed."""
+    """A polling interval as typed, checked; the error is parse_interval's, as the bot gives it."""
     try:
         parse_interval(value)
-    except InvalidArgument:
-        raise argparse.ArgumentTypeError(f"the interval must be {INTERVAL_FORM}, not {_quoted(value)}") from None
+    except InvalidArgument as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None  # the bot's /setinterval words
     return value
 
 
@@ -143,7 +144,7 @@ async def _export(services: Services, file: Path | None) -> list[str]:
     """Write the OPML to a file (or standard output); say how many sources it holds and how many it left out."""
     exported = await services.sources.export_opml()
     left_out = exported.left_out
-    note = f"; {_sources(left_out, 'file source')} left out (OPML carries feed URLs only)" if left_out else ""
+    note = f"; {export_left_out(left_out)}" if left_out else ""
     if file is None:
         sys.stdout.write(exported.data.decode("utf-8") + "\n")
         if left_out:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.settings import Settings
 from news.messages import split_message
 from news.render import render_briefing, render_search
+from news.render_sources import ingested
 from services.container import Services
 from services.fetch import Fetcher
 from storage.db import Database
@@ -27,7 +28,7 @@ async def run_demo(settings: Settings, seeds: str | None = None) -> list[str]:
     try:
         await services.start()
         results = await services.sources.ingest(str(Path(seeds) if seeds else SEEDS))
-        loaded = [f"{r.name}: {r.error or f'{r.new} new, {r.duplicates} already known'}" for r in results]
+        loaded = [f"{r.name}: {r.error or ingested(r.new, r.duplicates, r.updated)}" for r in results]
         messages = [
             f"<b>newsbot demo</b>: seeds loaded into {DEMO_DB} with the clock at {DEMO_NOW:%Y-%m-%d %H:%M} UTC, "
             "the day of the sample headlines.\n" + "\n".join(loaded),

@@ -66,7 +66,8 @@ class Settings:
             log_level=_log_level(value("LOG_LEVEL", "INFO")),
             send_rate=_number("NEWSBOT_SEND_RATE", value("SEND_RATE", "29"), 0.1, 30),
             digest_max_late_hours=_number(
-                "NEWSBOT_DIGEST_MAX_LATE_HOURS", value("DIGEST_MAX_LATE_HOURS", "12"), 0, 168
+                "NEWSBOT_DIGEST_MAX_LATE_HOURS", value("DIGEST_MAX_LATE_HOURS", "12"), 1, 168,
+                hint="every digest goes out a little after its minute, so less than an hour would skip them",
             ),
             webhook_secret=_secret(value("WEBHOOK_SECRET") or None),
             grouping=_grouping(value("GROUPING", "lexical").lower()),
@@ -133,13 +134,14 @@ def _flag(name: str, value: str) -> bool:
     return lowered in _TRUE
 
 
-def _number(name: str, value: str, low: float, high: float) -> float:
+def _number(name: str, value: str, low: float, high: float, hint: str = "") -> float:
     try:
         number = float(value)
     except ValueError:
         number = low - 1
     if not low <= number <= high:  # also rejects nan
-        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, not '{value}'")
+        because = f" ({hint})" if hint else ""
+        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, not '{value}'{because}")
     return number
 
 

@@ -18,6 +18,11 @@ def is_chat_ref(value: str) -> bool:
     return bool(_CHAT_REF.match(value))
 
 
+def _cannot_see(ref: str, exc: BadRequest | Forbidden) -> str:
+    """Why a channel or group cannot be used, and what to do: the same words for /subscribe and /unsubscribe."""
+    return f"I cannot see {ref}: {exc.message}. Add me to it first."
+
+
 async def chat_id_of(bot: Bot, ref: str) -> int:
     """The numeric id of @name or -100... (numbers need no lookup); InvalidArgument when Telegram knows none."""
     if ref.lstrip("-").isdigit():
@@ -25,7 +30,7 @@ async def chat_id_of(bot: Bot, ref: str) -> int:
     try:
         return (await bot.get_chat(ref)).id
     except (BadRequest, Forbidden) as exc:
-        raise InvalidArgument(f"I cannot see {ref}: {exc.message}") from None
+        raise InvalidArgument(_cannot_see(ref, exc)) from None
 
 
 async def postable_chat(bot: Bot, ref: str) -> tuple[int, str]:
@@ -34,7 +39,7 @@ async def postable_chat(bot: Bot, ref: str) -> tuple[int, str]:
         chat = await bot.get_chat(int(ref) if ref.lstrip("-").isdigit() else ref)
         member = await bot.get_chat_member(chat.id, bot.id)
     except (BadRequest, Forbidden) as exc:
-        raise InvalidArgument(f"I cannot see {ref}: {exc.message}. Add me to it first.") from None
+        raise InvalidArgument(_cannot_see(ref, exc)) from None
     title = chat.title or chat.username or str(chat.id)
     if chat.type == ChatType.CHANNEL:
         allowed = member.status == ChatMember.OWNER or (

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from news.cluster import best_headline, group_headlines, label_group
 from news.models import Briefing, Story, StoryGroup
-from news.nlp import terms
+from news.nlp import topic_terms
 from news.summarize import summarize, summarize_group
 
 DEVELOPING_SPAN = timedelta(hours=20)
@@ -27,7 +27,7 @@ def compose_briefing(
     """Group stories by event, keep those about the topics (if any), best-covered and newest first; `background`
     (earlier stories' titles and texts) tells the grouping which words are common."""
     if not stories:
-        return Briefing(title=title, groups=[], topic=" ".join(topics) or None)
+        return Briefing(title=title, groups=[], topic=", ".join(topics) or None)
     # Times are left out on purpose: within one day's window the untimed grouping separates close events better,
     # and the stream mode (time decay) is meant for long, busy streams.
     titles, texts = [story.title for story in stories], [story.text for story in stories]
@@ -42,7 +42,7 @@ def compose_briefing(
     return Briefing(
         title=title,
         groups=groups[:max_groups],
-        topic=" ".join(topics) or None,
+        topic=", ".join(topics) or None,
         story_count=sum(len(group.stories) for group in groups),
     )
 
@@ -79,10 +79,10 @@ def _rank(group: StoryGroup, now: datetime) -> tuple[float, datetime]:
 
 
 def matches_topics(group: StoryGroup, topics: Sequence[str]) -> bool:
-    """True when some topic has all its words (stemmed) in the group's headlines or texts."""
+    """True when some topic has all its words (stemmed; acronyms such as US too) in the group's headlines or texts."""
     present: set[str] = set()
     for story in group.stories:
-        present.update(terms(story.title))
-        present.update(terms(story.text))
-    wanted = [set(terms(topic)) for topic in topics]
+        present.update(topic_terms(story.title))
+        present.update(topic_terms(story.text))
+    wanted = [topic_terms(topic) for topic in topics]
     return any(words <= present for words in wanted if words) or not any(wanted)

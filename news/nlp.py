@@ -11,11 +11,13 @@ import snowballstemmer
 __all__ = [
     "STOPWORDS",
     "TYPOGRAPHIC_QUOTES",
+    "is_acronym",
     "is_title_case",
     "normalize_space",
     "split_sentences",
     "stem",
     "terms",
+    "topic_terms",
     "words",
 ]
 
@@ -143,6 +145,16 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Return stemmed content terms of ``text``, stopwords removed."""
     return [stem(w) for w in words(text) if (w.lower() not in STOPWORDS and len(w) > 1) or w.isdigit()]
+
+
+def is_acronym(word: str) -> bool:
+    """A word in capitals that is a stopword in lower case (US, WHO, IT): a name, which topics keep."""
+    return len(word) > 1 and word.isupper() and word.lower() in STOPWORDS
+
+
+def topic_terms(text: str) -> set[str]:
+    """What a topic is matched by, on its side and the stories': terms(), and the acronyms terms() drops."""
+    return set(terms(text)) | {stem(word.lower()) for word in words(text) if is_acronym(word)}
 
 
 def is_title_case(tokens: Iterable[str]) -> bool:

@@ -94,12 +94,14 @@ def words(text: str) -> list[str]:
 
 
 def parse_query(text: str, now: datetime) -> SearchQuery:
-    """Parse user input into a SearchQuery; any input is accepted, odd parts are taken literally."""
+    """Parse user input into a SearchQuery; any input is accepted, odd parts are taken literally, and what is left
+    out (a bad or repeated filter, words beyond MAX_TERMS, text beyond MAX_QUERY) is named in `problems`."""
     terms: list[str] = []
     phrases: list[tuple[str, ...]] = []
     excluded: list[str] = []
     excluded_phrases: list[tuple[str, ...]] = []
     filters: dict[str, object] = {}
+    given: dict[str, str] = {}
     problems: list[str] = []
     for match in _TOKEN.finditer(text[:MAX_QUERY].translate(_QUOTES)):
         negated, phrase, quoted_filter, bare = match.groups()
@@ -110,41 +112,64 @@ def parse_query(text: str, now: datetime) -> SearchQuery:
             else:
                 (excluded if negated else terms).extend(phrase_words)
         elif quoted_filter is not None:
-            if not _apply_filter(quoted_filter.replace('"', ""), now, filters, problems):
+            if not _apply_filter(quoted_filter.replace('"', ""), now, filters, given, problems):
                 terms.extend(words(quoted_filter))
-        elif not _apply_filter(bare, now, filters, problems):
+        elif not _apply_filter(bare, now, filters, given, problems):
             tokens = words(bare)
             (excluded if bare.startswith("-") and len(bare) > 1 else terms).extend(tokens)
+    unique_terms, unique_excluded = tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(excluded))
+    unique_excluded_phrases = tuple(dict.fromkeys(excluded_phrases))
+    for kept, written, what in (
+        (unique_terms, list(unique_terms), "words"),
+        (tuple(phrases), [f'"{" ".join(p)}"' for p in phrases], "phrases"),
+        (unique_excluded, [f"-{word}" for word in unique_excluded], "words left out"),
+        (unique_excluded_phrases, [f'-"{" ".join(p)}"' for p in unique_excluded_phrases], "phrases left out"),
+    ):
+        if len(kept) > MAX_TERMS:
+            problems.append(f"'{_shown(' '.join(written[MAX_TERMS:]))}' ignored: at most {MAX_TERMS} {what}")
+    if len(text) > MAX_QUERY:
+        rest = _shown(text[MAX_QUERY:].strip())
+        problems.append(f"'{rest}' ignored: a search reads its first {MAX_QUERY} characters")
     return SearchQuery(
-        terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
+        terms=unique_terms[:MAX_TERMS],
         phrases=tuple(phrases)[:MAX_TERMS],
-        excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
+        excluded=unique_excluded[:MAX_TERMS],
         source=filters.get("source"),  # type: ignore[arg-type]
         since=filters.get("since"),  # type: ignore[arg-type]
         before=filters.get("before"),  # type: ignore[arg-type]
         problems=tuple(problems),
-        excluded_phrases=tuple(dict.fromkeys(excluded_phrases))[:MAX_TERMS],
+        excluded_phrases=unique_excluded_phrases[:MAX_TERMS],
         now=now,
     )
 
 
-def _apply_filter(token: str, now: datetime, filters: dict[str, object], problems: list[str]) -> bool:
+def _shown(text: str, limit: int = 40) -> str:
+    """Part of the input quoted back in a problem, cut with '…' when long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _apply_filter(
+    token: str, now: datetime, filters: dict[str, object], given: dict[str, str], problems: list[str]
+) -> bool:
+    """Read a source:, since: or before: token into `filters` (a later one replaces an earlier one, which is named
+    in `problems`); False when the token is no filter."""
     key, sep, value = token.partition(":")
     key = key.lower()
     if not sep or key not in ("source", "since", "before") or not value:
         return False
     if key == "source":
         name = " ".join(words(value))[:100].strip()
-        if name:
-            filters["source"] = name
-        else:
-            problems.append(f"'{token[:40]}' ignored: use source:name")
-        return True
-    moment = parse_moment(value, now)
-    if moment is None:
-        problems.append(f"'{token[:40]}' ignored: use {key}:7d or {key}:2026-11-01")
+        parsed: object = name or None
+        advice = "use source:name"
     else:
-        filters[key] = moment
+        parsed = parse_moment(value, now)
+        advice = f"use {key}:7d or {key}:2026-11-01"
+    if parsed is None:
+        problems.append(f"'{token[:40]}' ignored: {advice}")
+        return True
+    if key in given:
+        problems.append(f"'{given[key][:40]}' ignored: one {key}: per search, and the last one counts")
+    filters[key], given[key] = parsed, token
     return True
 
 

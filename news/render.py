@@ -12,6 +12,12 @@ from news.schedule import format_local
 from news.urls import is_web_url, without_tracking
 
 MAX_LINKS = 8
+# A search page is one message (its Prev/Next buttons read the query back from its first line), so each part of a
+# result is cut to a length that keeps five results, the header and MAX_NOTES notes within MAX_MESSAGE in any script.
+MAX_RESULT_TITLE = 160
+MAX_RESULT_SOURCES = 80
+MAX_RESULT_SNIPPET = 280
+MAX_NOTES = 3
 
 
 def link(label: str, url: str | None) -> str:
@@ -68,9 +74,42 @@ def highlight(snippet: str) -> str:
     return escaped.replace(MARK_START, "<b>").replace(MARK_END, "</b>")
 
 
+def clip(text: str, limit: int) -> str:
+    """Text within `limit` UTF-16 units (as Telegram counts), cut at a space when one is near, '…' where cut."""
+    if _units(text) <= limit:
+        return text
+    used = 0
+    for index, char in enumerate(text):
+        used += _units(char)
+        if used > limit - 1:  # room for the ellipsis
+            cut = text[:index]
+            space = cut.rfind(" ")
+            return (cut[:space] if space > len(cut) // 2 else cut).rstrip() + "…"
+    return text
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _clipped_snippet(snippet: str) -> str:
+    """A sentinel-marked snippet cut to MAX_RESULT_SNIPPET, its last mark closed if the cut fell inside it."""
+    cut = clip(snippet, MAX_RESULT_SNIPPET)
+    if cut.count(MARK_START) > cut.count(MARK_END):
+        cut = cut.removesuffix("…") + MARK_END + "…"
+    return cut
+
+
+def _search_notes(notes: Sequence[str]) -> str:
+    lines = [f"⚠️ {escape(note)}" for note in notes[:MAX_NOTES]]
+    if len(notes) > MAX_NOTES:
+        lines.append(f"⚠️ {len(notes) - MAX_NOTES} more parts of the query ignored")
+    return "\n".join(lines)
+
+
 def render_search(page: SearchPage) -> str:
-    """One page of search results with linked titles, sources, dates and highlighted snippets."""
-    notes = "\n".join(f"⚠️ {escape(note)}" for note in page.notes)
+    """One page of search results with linked titles, sources, dates and highlighted snippets, as one message."""
+    notes = _search_notes(page.notes)
     if not page.hits:
         return f"🔎 No stories match <i>{escape(page.query)}</i>." + (f"\n\n{notes}" if notes else "")
     plural = "es" if page.total != 1 or page.capped else ""
@@ -81,11 +120,11 @@ def render_search(page: SearchPage) -> str:
         story = hit.story
         names = ", ".join(dict.fromkeys(item.source_name for item in story.links)) or "unknown source"
         lines = [
-            f"{number}. <b>{link(story.title, story.url)}</b>",
-            f"<i>{escape(names)} · {story.published_at:%Y-%m-%d}</i>",
+            f"{number}. <b>{link(clip(story.title, MAX_RESULT_TITLE), story.url)}</b>",
+            f"<i>{escape(clip(names, MAX_RESULT_SOURCES))} · {story.published_at:%Y-%m-%d}</i>",
         ]
         if hit.snippet.strip():
-            lines.append(highlight(hit.snippet))
+            lines.append(highlight(_clipped_snippet(hit.snippet)))
         blocks.append("\n".join(lines))
     if notes:
         blocks.append(notes)

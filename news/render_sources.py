@@ -86,6 +86,11 @@ def _status_line(source: Source, health: str, now: datetime | None) -> str:
     return " · ".join(parts)
 
 
+def ingested(new: int, known: int, updated: int = 0) -> str:
+    """What one source's ingest stored: "3 new, 2 already known (1 updated)"."""
+    return f"{new} new, {known} already known" + (f" ({updated} updated)" if updated else "")
+
+
 def render_added(
     source: Source, title: str, found: int, new: int, warning: str | None, twin: Source | None = None
 ) -> str:
@@ -144,6 +149,11 @@ def render_import(report: ImportReport) -> str:
     if len(lines) > MAX_REPORT_LINES + 1:
         lines = [*lines[: MAX_REPORT_LINES + 1], f"… and {len(lines) - MAX_REPORT_LINES - 1} more"]
     return "\n".join(lines)
+
+
+def export_left_out(left_out: int) -> str:
+    """What an OPML export leaves out, in words: '2 file sources left out (OPML carries feed URLs only)'."""
+    return f"{left_out} file source{'' if left_out == 1 else 's'} left out (OPML carries feed URLs only)"
 
 
 def render_alert(source_id: int, name: str, alert: str, error: str | None) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from news.errors import InvalidArgument
-from news.nlp import TYPOGRAPHIC_QUOTES, terms
+from news.nlp import TYPOGRAPHIC_QUOTES, is_acronym, topic_terms
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _UTC_SUFFIX = re.compile(r"^(.*\d)z$", re.IGNORECASE)  # 07:30Z: a time of day in UTC
@@ -21,6 +21,12 @@ _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 TIME_FORM = "HH:MM, 24-hour (for example 07:30)"
 ZONE_FORM = "an IANA time zone name such as Europe/Kyiv, America/New_York or UTC"
 OFFSET_ADVICE = "use a city's zone name instead, such as Europe/Kyiv or America/New_York (it follows daylight saving)"
+# Clock abbreviations people type for a zone: tzdata has a few (EST, MST, HST, fixed offsets all year), others not.
+_ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York", "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MST": "America/Denver or America/Phoenix", "MDT": "America/Denver", "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles", "HST": "Pacific/Honolulu",
+}
 
 
 def parse_time_of_day(value: str) -> time:
@@ -39,6 +45,11 @@ def looks_like_time(value: str) -> bool:
 def parse_timezone(value: str) -> str:
     """Return the canonical spelling of an IANA zone name (any case), or raise InvalidArgument."""
     name = value.strip()
+    if (city := _ABBREVIATIONS.get(name.upper())) is not None:
+        raise InvalidArgument(
+            f"'{value}' is a clock abbreviation, not a time zone; use a city's zone name instead, such as {city} "
+            "(it follows daylight saving)"
+        )
     if (known := zone_name(name)) is not None:
         if reversed_sign := _REVERSED.match(known):
             meant = "-" if reversed_sign.group(1) == "+" else "+"
@@ -112,10 +123,12 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
     A quoted argument is always a topic (a phrase when it has several words). A zone named after a place
     (Japan, Israel) or a lower-case abbreviation (met, cet) is the zone right after the time and a topic elsewhere;
     UTC, GMT, CET in capitals or Europe/Kyiv always a zone; Z is UTC right after a time (or in 07:30Z), else a
-    topic. A bare number (0800) is a time only when first.
+    topic. Two zones, or a clock abbreviation such as EST (after the time or in capitals), are refused. A bare number
+    (0800) is a time only when first. Acronyms such as US keep their capitals.
     The topic 'all' (every story) must come alone; a topic with no word in it is refused."""
     at: time | None = None
     zone: str | None = None
+    named_zone: str | None = None  # the zone an argument names (a time's Z suffix is no second zone)
     topics: list[str] = []
     after_time = False
     for position, arg in enumerate(args):
@@ -126,7 +139,9 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
             at, utc = _time_argument(arg)
             zone = utc or zone
         elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
-            zone = named
+            if named_zone not in (None, named):
+                raise InvalidArgument(f"two time zones, {named_zone} and {named}: give one")
+            zone = named_zone = named
         elif (topic := _checked_topic(arg, quoted)) not in topics:
             topics.append(topic)
         after_time = timed
@@ -151,7 +166,7 @@ def _checked_topic(arg: str, quoted: bool) -> str:
     topic = _topic(arg[1:-1] if quoted else arg)
     if topic == ALL_TOPICS:
         return topic
-    if not terms(topic):  # "the", "of the" would match every story; "🇺🇦" or "!!" leave nothing at all
+    if not topic_terms(topic):  # "the", "of the" would match every story; "🇺🇦" or "!!" leave nothing at all
         named = topic or arg[: MAX_TOPIC_LENGTH + 2]
         raise InvalidArgument(f"'{named}' has no word a story could be about; name a topic such as greenland")
     return topic
@@ -159,7 +174,7 @@ def _checked_topic(arg: str, quoted: bool) -> str:
 
 def _zone_argument(arg: str, after_time: bool) -> str | None:
     """The zone an argument names, None when it is a topic; InvalidArgument for a bad zone or a UTC offset."""
-    if "/" in arg or _OFFSET.match(arg):
+    if "/" in arg or _OFFSET.match(arg) or (arg.upper() in _ABBREVIATIONS and (after_time or arg.isupper())):
         return parse_timezone(arg)
     if arg.upper() == "Z":  # the UTC designator, as in 07:30 Z; a lone Z elsewhere is a (refused) topic
         return "UTC" if after_time else None
@@ -169,12 +184,21 @@ def _zone_argument(arg: str, after_time: bool) -> str | None:
 
 
 def _topic(text: str) -> str:
-    """A topic as kept: lower-case words of letters, digits, - and ', cut to whole words within 40 characters."""
-    words = ("".join(char for char in word.lower() if char.isalnum() or char in "-'") for word in text.split())
+    """A topic as kept: lower-case words of letters, digits, - and ' (acronyms such as US and WHO in capitals), cut
+    to whole words within 40 characters."""
+    words = (_topic_word(word) for word in text.split())
     topic = " ".join(word for word in words if word)
+    if topic.lower() == ALL_TOPICS:
+        return ALL_TOPICS
     if len(topic) > MAX_TOPIC_LENGTH and " " in topic[: MAX_TOPIC_LENGTH + 1]:
         return topic[: MAX_TOPIC_LENGTH + 1].rsplit(" ", 1)[0]
     return topic[:MAX_TOPIC_LENGTH]
+
+
+def _topic_word(word: str) -> str:
+    """A word of a topic: its letters, digits, - and ', in lower case unless it is an acronym such as US."""
+    kept = "".join(char for char in word if char.isalnum() or char in "-'")
+    return kept if is_acronym(kept) else "".join(char for char in word.lower() if char.isalnum() or char in "-'")
 
 
 def latest_due(at: time, zone: str, due: datetime, now: datetime) -> datetime:

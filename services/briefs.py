@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from news.briefing import compose_briefing
 from news.errors import InvalidArgument, UselessQuery
 from news.models import Briefing, SearchPage
-from news.nlp import terms
+from news.nlp import topic_terms
 from news.query import MAX_COUNTED, parse_query
 from services.clock import Clock
 from storage import stories as story_repo
@@ -22,6 +22,12 @@ PER_PAGE = 5
 MAX_PAGE = 200
 
 
+def whole_day(day: date) -> tuple[datetime, datetime]:
+    """A UTC calendar day as briefing_until reads it: from its first second to its last, both included."""
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    return start, start + timedelta(days=1, seconds=-1)
+
+
 class BriefService:
     """Composes briefs and digests and runs searches."""
 
@@ -30,18 +36,22 @@ class BriefService:
         self.clock = clock
         self.grouping = grouping
 
-    async def brief(self, topics: Sequence[str] = (), *, at: datetime | None = None) -> Briefing:
-        """The stories of the day up to `at` (default now) grouped by event, optionally about some topics.
+    async def brief(self, topics: Sequence[str] = (), *, at: datetime | date | None = None) -> Briefing:
+        """The stories of the day up to `at` (default now), or of the whole UTC day `at` names when it is a date,
+        grouped by event, optionally about some topics.
 
         InvalidArgument for topics with no word in them (such as emoji), which would otherwise match every story."""
-        if topics and not any(terms(topic) for topic in topics):
+        if topics and not any(topic_terms(topic) for topic in topics):
             raise InvalidArgument("a topic needs a word, such as: greenland")
-        now = at or self.clock()
-        return await self.briefing_until(now, topics, title=f"Top stories · {now:%d %b %Y}")
+        since, until = whole_day(at) if isinstance(at, date) and not isinstance(at, datetime) else (None, at)
+        now = until or self.clock()
+        return await self.briefing_until(now, topics, title=f"Top stories · {now:%d %b %Y}", since=since)
 
-    async def briefing_until(self, until: datetime, topics: Sequence[str] = (), *, title: str) -> Briefing:
-        """The briefing of the day that ends at `until`."""
-        since = until - BRIEF_WINDOW
+    async def briefing_until(
+        self, until: datetime, topics: Sequence[str] = (), *, title: str, since: datetime | None = None
+    ) -> Briefing:
+        """The briefing of the stories from `since` (default: a day before `until`) up to `until`, both included."""
+        since = since or until - BRIEF_WINDOW
         async with self.db.transaction() as session:
             stories = await story_repo.stories_between(session, since, until + timedelta(seconds=1), BRIEF_STORY_LIMIT)
             background = await story_repo.headlines_before(session, since, BACKGROUND_STORIES) if stories else []

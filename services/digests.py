@@ -16,7 +16,7 @@ from news.messages import split_message
 from news.models import Briefing
 from news.render import render_briefing
 from news.schedule import digest_day
-from services.briefs import BriefService
+from services.briefs import BriefService, whole_day
 from services.clock import Clock
 from storage import deliveries
 from storage import subscriptions as subscription_repo
@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 Mark = Callable[[bool], None]
 Sender = Callable[[int, str, Mark], Awaitable[None]]
 EMPTY_DIGEST = "No new stories today."
+
+
+def empty_digest(topics: str | None) -> str:
+    """What a digest says when nothing matched, naming its topics as /brief does."""
+    return f"No new stories about '{topics}' today." if topics else EMPTY_DIGEST
 
 
 @dataclass(slots=True)
@@ -104,14 +109,20 @@ class DigestService:
             return await self.digest_for(now, day=digest_day(now, self.default_timezone))
         return await self.digest_for(now, subscription.topics, digest_day(now, subscription.timezone))
 
-    async def digest_for(self, until: datetime, topics: tuple[str, ...] = (), day: date | None = None) -> Briefing:
-        """The digest of the day ending at `until`."""
+    async def digest_for(
+        self, until: datetime | date, topics: tuple[str, ...] = (), day: date | None = None
+    ) -> Briefing:
+        """The digest of the day ending at `until`, or of the whole UTC day `until` names when it is a date."""
+        since = None
+        if not isinstance(until, datetime):
+            day = day or until
+            since, until = whole_day(until)
         title = f"Daily digest · {(day or until.date()):%d %b %Y}"
-        return await self.briefs.briefing_until(until, topics, title=title)
+        return await self.briefs.briefing_until(until, topics, title=title, since=since)
 
     def render(self, briefing: Briefing) -> list[str]:
         """A digest as Telegram messages, split at paragraph boundaries."""
-        return split_message(render_briefing(briefing, empty=EMPTY_DIGEST))
+        return split_message(render_briefing(briefing, empty=empty_digest(briefing.topic)))
 
     async def run_due(self, send: Sender) -> DeliveryReport:
         """Deliver every due digest (and any a stopped worker left half-sent): one task claims batches while

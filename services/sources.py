@@ -40,6 +40,7 @@ class PollResult:
     name: str
     new: int = 0
     duplicates: int = 0
+    updated: int = 0  # of the duplicates, this source's stories it now tells otherwise
     error: str | None = None
     warning: str | None = None
     alert: str | None = None
@@ -258,8 +259,8 @@ class SourceService:
                 session, state.id, now, etag=fetched.etag, last_modified=fetched.last_modified, title=feed.title,
                 warning=feed.warning,
             )
-        return PollResult(state.id, state.name, stored.new, stored.duplicates, warning=feed.warning, alert=alert,
-                          title=feed.title)
+        return PollResult(state.id, state.name, stored.new, stored.duplicates, stored.updated, warning=feed.warning,
+                          alert=alert, title=feed.title)
 
     async def _failed(self, state: source_repo.FetchState, exc: Exception) -> PollResult:
         logger.warning("source %s (%s) failed: %s", state.id, state.url, exc)

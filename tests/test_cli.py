@@ -19,7 +19,7 @@ import pytest
 from bot import cli as cli_module
 from bot.app import build_services
 from bot.cli import EXIT_BROKEN_PIPE, ShortTelegramErrors, main
-from bot.cli_parser import build_parser
+from bot.cli_parser import build_parser, parse_arguments
 from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, ConfigError, Settings, load_environment
 from news.query import QUERY_LANGUAGE
 from services.sources import FILE_SUFFIXES
@@ -107,12 +107,25 @@ def test_settings_good_values(env: dict[str, str], field: str, expected: object)
         ("NEWSBOT_TICK_SECONDS", "nan"),
         ("NEWSBOT_TICK_SECONDS", "inf"),
         ("NEWSBOT_LOG_LEVEL", "LOUD"),
+        ("NEWSBOT_DIGEST_MAX_LATE_HOURS", "0"),
+        ("NEWSBOT_DIGEST_MAX_LATE_HOURS", "0.5"),
+        ("NEWSBOT_DIGEST_MAX_LATE_HOURS", "169"),
         ("NEWSBOT_STATE_DIR", "/etc/passwd"),
     ],
 )
 def test_settings_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: value})
+
+
+def test_a_max_lateness_that_would_skip_every_digest_is_refused_with_the_reason() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"NEWSBOT_DIGEST_MAX_LATE_HOURS": "0"})
+    assert str(caught.value) == (
+        "NEWSBOT_DIGEST_MAX_LATE_HOURS must be a number from 1 to 168, not '0' (every digest goes out a little after "
+        "its minute, so less than an hour would skip them)"
+    )
+    assert Settings.from_env({"NEWSBOT_DIGEST_MAX_LATE_HOURS": "1"}).digest_max_late_hours == 1.0
 
 
 def test_require_token() -> None:
@@ -209,6 +222,8 @@ def test_ingest_seeds(seeded: tuple[Path, int, str]) -> None:
         (["brief", "--at", "2026-01-20T18:00Z"], ["Top stories", "20 Jan 2026", "Greenland"]),
         (["brief", "--at", "2026-01-20T18:00:00+00:00", "greenland"], ["Top stories", "Greenland"]),
         (["digest", "--at", "2026-01-20T18:00Z"], ["Daily digest", "20 Jan 2026"]),
+        (["brief", "--at", "2026-01-20"], ["Top stories · 20 Jan 2026", "Greenland"]),  # a date: that whole day
+        (["digest", "--at", "2026-01-20"], ["Daily digest · 20 Jan 2026", "Greenland"]),
         (["sources"], ["4 sources", "World Wire", "Europe Desk", "Morning Briefs", "ok, fetched"]),
         (["db", "upgrade"], ["Database schema is up to date."]),
     ],
@@ -367,6 +382,33 @@ def test_run_without_token_returns_2(fresh: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert "NEWSBOT_TOKEN" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_listen_without_a_webhook_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--listen", "0.0.0.0:8443"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: newsbot run" in err
+    assert err.strip().endswith("error: --listen is where the webhook server listens: give --webhook URL too, or "
+                                "drop --listen to long-poll")
+    assert parse_arguments(["run", "--webhook", "https://bot.example/hook"]).listen is None  # the default applies
+
+
+def test_the_job_scheduler_logs_only_warnings_at_the_info_level(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """apscheduler logs two INFO lines per job run, and the two jobs run every tick."""
+    monkeypatch.setenv("NEWSBOT_LOG_LEVEL", "INFO")
+    scheduler = logging.getLogger("apscheduler")
+    previous = scheduler.level
+    scheduler.setLevel(logging.NOTSET)
+    try:
+        assert main(["run"]) == 2  # no token: stops after the logging is set up
+        assert scheduler.level == logging.WARNING  # whatever the root logger lets through
+        assert logging.getLogger("apscheduler.executors.default").getEffectiveLevel() == logging.WARNING
+    finally:
+        scheduler.setLevel(previous)
 
 
 def test_ingest_missing_path_reports_error(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -560,7 +602,9 @@ def test_the_edges_of_the_supported_years_work(
      (["brief", "--at", "2026-01-20T18:00Z", "nothing", "at", "all"],
       "No stories about 'nothing at all' in the day up to 20 Jan 2026 18:00 UTC."),
      (["brief", "--at", "2025-01-20T18:00Z"], "No stories in the day up to 20 Jan 2025 18:00 UTC."),
-     (["brief"], "No stories in the last day yet.")],
+     (["brief"], "No stories in the last day yet."),
+     (["brief", "--at", "2026-01-21"], "No stories on 21 Jan 2026."),
+     (["brief", "--at", "2026-01-21", "greenland"], "No stories about 'greenland' on 21 Jan 2026.")],
 )
 def test_an_empty_brief_says_what_was_asked(
     cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str

@@ -15,6 +15,7 @@ from bot.app import build_services
 from bot.cli import main
 from bot.cli_parser import parse_arguments
 from bot.settings import Settings
+from news.errors import InvalidArgument
 from news.health import MAX_INTERVAL, MIN_INTERVAL, parse_interval
 from storage import sources as source_repo
 
@@ -172,11 +173,14 @@ def test_every_sources_argument_has_help(capsys: pytest.CaptureFixture[str]) -> 
         assert all(entries.values()), f"sources {action}: an argument without help in {entries}"
 
 
-@pytest.mark.parametrize("interval", ["0m", "0", "8d", "1x", "10080m1"])
-def test_a_bad_interval_is_quoted_as_typed(interval: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("interval", ["0m", "0", "1m", "8d", "1x", "10080m1"])
+def test_a_bad_interval_is_quoted_as_typed_in_the_bots_words(interval: str, capsys: pytest.CaptureFixture[str]) -> None:
     usage, reason = _usage_error(["sources", "interval", "2", interval], capsys)
     assert usage == "usage: newsbot sources interval [-h] ID INTERVAL"
-    assert reason.endswith(f"(5 minutes to 7 days), not '{interval}'")
+    with pytest.raises(InvalidArgument) as refused:  # what /setinterval answers
+        parse_interval(interval)
+    assert reason.endswith(f"error: argument INTERVAL: {refused.value}") and f"'{interval}'" in reason
+    assert "5 minutes" in reason and "7 days" in reason
 
 
 @pytest.mark.parametrize(
@@ -233,3 +237,18 @@ def test_export_counts_the_sources_written_and_left_out(fresh: Path, capsys: pyt
     captured = capsys.readouterr()
     assert "https://example.org/feed.xml" in captured.out and "file://" not in captured.out
     assert captured.err == "newsbot: exported 1 source; 3 file sources left out (OPML carries feed URLs only)\n"
+
+
+def test_ingest_says_how_many_stories_a_feed_corrected(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = fresh / "wire.rss"
+    original = (SEEDS / "feeds" / "world-wire.rss").read_text(encoding="utf-8")
+    feed.write_text(original, encoding="utf-8")
+    assert main(["ingest", str(feed)]) == 0
+    capsys.readouterr()
+    corrected = original.replace("leave parts of Kyiv without power", "leave most of Kyiv without power")
+    assert corrected != original
+    feed.write_text(corrected, encoding="utf-8")
+    assert main(["ingest", str(feed)]) == 0
+    assert capsys.readouterr().out.strip().endswith(": 0 new, 5 already known (1 updated)")
+    assert main(["search", "most", "kyiv"]) == 0
+    assert "leave most of Kyiv" in capsys.readouterr().out

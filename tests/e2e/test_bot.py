@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from html import escape
 from pathlib import Path
 
 from bot.terminal import to_terminal
@@ -37,6 +38,17 @@ async def test_commands_end_to_end(running: FakeBotApi) -> None:
     assert "2 sources" in listed and "Sample document" in listed and "Europe Desk" in listed
     assert await ask(api, "/sources ²") == listed  # not a page number: the first page
     assert FAILURE not in "\n".join(m["text"] for m in api.sent)
+
+
+async def test_acronyms_are_topics_and_a_subscription_takes_one_zone(running: FakeBotApi) -> None:
+    api = running
+    us = await ask(api, "/brief US")  # the seeds: "U.S. Officials Clash Over Greenland Proposal..."
+    assert "Top stories" in us and "<i>US</i>" in us and "No stories about" not in us
+    assert "Daily digest about <i>WHO</i> at <b>07:00</b>" in await ask(api, "/subscribe 07:00 WHO")
+    two = await ask(api, "/subscribe 07:30 Europe/Kyiv Europe/London")
+    assert two.startswith("two time zones, Europe/Kyiv and Europe/London: give one\nUsage: /subscribe")
+    assert "America/New_York" in await ask(api, "/subscribe 07:30 EST")
+    assert "No new stories about &#x27;WHO&#x27; today." in await ask(api, "/digest")
 
 
 async def test_admin_and_non_admin_addsource(running: FakeBotApi) -> None:
@@ -110,6 +122,38 @@ async def test_search_paging_buttons_edit_the_message(running: FakeBotApi) -> No
     assert "no longer works" in answer.get("text", "")
 
 
+def _rss(*items: tuple[str, str]) -> bytes:
+    """A small RSS feed of (title, text) items, one minute apart on the harness's day."""
+    entries = "".join(
+        f"<item><title>{escape(title)}</title><link>https://long.example/{n}</link><guid>long-{n}</guid>"
+        f"<pubDate>Tue, 20 Jan 2026 14:{n:02d}:00 GMT</pubDate><description>{escape(text)}</description></item>"
+        for n, (title, text) in enumerate(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Long</title>{entries}</channel></rss>'.encode()
+
+
+async def test_search_paging_works_when_titles_are_enormous(running: FakeBotApi) -> None:
+    api = running
+    title = " ".join(["Volcano erupts again near the coast"] * 140)  # about 5,000 characters
+    api.files["long.xml"] = _rss(*[(f"{n} {title}", "Ash fell on the villages below the volcano.") for n in range(7)])
+    assert "Added source" in await ask(api, f"/addsource {api.url('long.xml')}", user=ADMIN, replies=2)
+    assert "page 1 of 2" in await ask(api, "/search volcano")
+    message = api.sent[-1]  # the whole page: the header, five results and the buttons in one message
+    assert "page 1 of 2" in message["text"] and "5. " in message["text"]
+    assert message.get("reply_markup", {}).get("inline_keyboard", [[{}]])[0][-1].get("callback_data") == "search:2"
+    plain = {**message, "text": to_terminal(message["text"]), "from": {"id": 1, "is_bot": True, "first_name": "b"}}
+    api.push_callback("search:2", plain, user_id=USER)
+    await api.wait_for(lambda: any(m.get("edited") for m in api.sent))
+    assert "page 2 of 2" in next(m for m in api.sent if m.get("edited"))["text"]
+
+
+async def test_export_of_file_sources_only_says_so_instead_of_sending_an_empty_file(running: FakeBotApi) -> None:
+    api = running
+    reply = await ask(api, "/export", user=ADMIN)
+    assert reply == "Nothing to export: 2 file sources left out (OPML carries feed URLs only)."
+    assert api.documents == []
+
+
 async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: FakeBotApi) -> None:
     api = running
     api.add_chat(-1001111, "newsroom", "channel", "administrator", can_post_messages=True)
@@ -120,9 +164,10 @@ async def test_admin_subscribes_a_channel_only_where_the_bot_can_post(running: F
     assert "Subscribed for <b>Newsroom</b>" in done and "08:00" in done and "Europe/Berlin" in done
     assert "right to post messages" in await ask(api, "/subscribe @readonly 08:00", user=ADMIN)
     assert "allowed to send messages" in await ask(api, "/subscribe -1003333", user=ADMIN)
-    assert "cannot see @nowhere_at_all" in await ask(api, "/subscribe @nowhere_at_all", user=ADMIN)
+    unseen = "I cannot see @nowhere_at_all: Chat not found. Add me to it first."
+    assert (await ask(api, "/subscribe @nowhere_at_all", user=ADMIN)).startswith(unseen)
     assert "Unsubscribed" in await ask(api, "/unsubscribe @newsroom", user=ADMIN)
-    assert "cannot see @nowhere_at_all" in await ask(api, "/unsubscribe @nowhere_at_all", user=ADMIN)
+    assert await ask(api, "/unsubscribe @nowhere_at_all", user=ADMIN) == unseen
 
 
 async def test_admin_source_management_through_telegram(running: FakeBotApi) -> None:
@@ -148,6 +193,10 @@ async def test_admin_source_management_through_telegram(running: FakeBotApi) -> 
     await api.wait_for(lambda: bool(api.documents))
     exported = api.documents[0]["content"].decode()
     assert 'type="rss"' in exported and api.url("extra.xml") in exported
+    assert api.documents[0]["caption"] == (  # the harness's two seed sources are local files
+        "Your sources as OPML; other feed readers can import it. "
+        "2 file sources left out (OPML carries feed URLs only)."
+    )
 
     opml = (
         '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>'

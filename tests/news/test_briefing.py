@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from news.briefing import compose_briefing
+from news.briefing import compose_briefing, matches_topics
 from news.feeds import parse_document
-from news.models import Link, Story
+from news.models import Link, Story, StoryGroup
 from tests.conftest import SEEDS
 
 NOW = datetime(2026, 1, 20, 18, 0, tzinfo=UTC)
@@ -71,3 +71,27 @@ def test_most_covered_event_comes_first() -> None:
     briefing = compose_briefing(stories, now=NOW, title="T")
     coverage = [len({link.source_name for link in group.links}) for group in briefing.groups]
     assert coverage[0] == max(coverage) and coverage[0] >= 3
+
+
+def _group(title: str, text: str = "") -> StoryGroup:
+    return StoryGroup(label="", headline=title, summary=[], stories=[Story(1, title, text, None, NOW, ())])
+
+
+@pytest.mark.parametrize(
+    ("topic", "title", "matches"),
+    [
+        ("US", "US imposes tariffs on Canadian steel", True),
+        ("US", "U.S. officials clash over Greenland", True),
+        ("US", "Tell us what you think of the plan", False),
+        ("WHO", "WHO warns of a measles outbreak", True),
+        ("WHO", "Who will win the cup final?", False),
+        ("IT", "IT outage grounds flights across Europe", True),
+        ("IT", "It rained all day in Lisbon", False),
+        ("UN", "UN envoy arrives in Gaza", True),
+        ("US tariffs", "US imposes tariffs on Canadian steel", True),
+        ("US tariffs", "US troops leave Syria", False),
+    ],
+)
+def test_an_acronym_topic_matches_the_stories_that_name_it(topic: str, title: str, matches: bool) -> None:
+    assert matches_topics(_group(title), [topic]) is matches
+    assert matches_topics(_group("Markets", f"Reports say: {title}"), [topic]) is matches

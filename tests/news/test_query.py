@@ -67,6 +67,35 @@ def test_bad_filter_values_are_recorded_in_problems(text: str, problem: str) -> 
     assert len(query.problems) == 1 and query.problems[0].startswith(problem)
 
 
+THIRTEEN = " ".join(f"w{n}" for n in range(MAX_TERMS + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (THIRTEEN, f"'w{MAX_TERMS}' ignored: at most {MAX_TERMS} words"),
+        ("kyiv " + " ".join(f"-x{n}" for n in range(MAX_TERMS + 2)), "'-x12 -x13' ignored: at most 12 words left out"),
+        (" ".join(f'"a{n} b"' for n in range(MAX_TERMS + 1)), "'\"a12 b\"' ignored: at most 12 phrases"),
+        ("kyiv " + " ".join(f'-"a{n} b"' for n in range(MAX_TERMS + 1)), "'-\"a12 b\"' ignored: at most 12 phrases"),
+        ("kyiv source:wire source:desk", "'source:wire' ignored: one source: per search, and the last one counts"),
+        ("kyiv since:7d since:2026-01-01", "'since:7d' ignored: one since: per search, and the last one counts"),
+        ("kyiv before:1d BEFORE:2d", "'before:1d' ignored: one before: per search"),
+        ("kyiv " + "x" * MAX_QUERY + " power", f"'xxxxx power' ignored: a search reads its first {MAX_QUERY}"),
+        ("kyiv " * 100, f"'kyiv kyiv kyiv kyiv kyiv kyiv kyiv kyiv…' ignored: a search reads its first {MAX_QUERY}"),
+    ],
+)
+def test_what_a_query_leaves_out_is_named_in_problems(text: str, problem: str) -> None:
+    query = parse_query(text, NOW)
+    assert len(query.problems) == 1 and query.problems[0].startswith(problem)
+    assert parse_query(query.describe(), NOW).problems == ()
+
+
+def test_a_query_within_the_limits_has_no_problems() -> None:
+    text = " ".join(f"w{n} -x{n}" for n in range(MAX_TERMS)) + " source:wire since:7d"
+    assert parse_query(text, NOW).problems == ()
+    assert parse_query("kyiv " + "x" * (MAX_QUERY - 5), NOW).problems == ()
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -7,12 +7,15 @@ from typing import Any
 
 import pytest
 
+from news.messages import MAX_MESSAGE, split_message, visible_length
 from news.models import Briefing, Link, SearchHit, SearchPage, Source, Story, StoryGroup, Subscription
 from news.opml import ImportReport
+from news.query import MAX_QUERY, parse_query
 from news.render import (
     MARK_END,
     MARK_START,
     MAX_LINKS,
+    clip,
     highlight,
     link,
     render_briefing,
@@ -232,6 +235,32 @@ def test_render_subscription(subscription: Subscription | None, expected: str) -
     rendered = render_subscription(subscription)
     assert rendered == expected
     assert check_html(rendered) is None
+
+
+@pytest.mark.parametrize("letter", ["v", "𠀀", "&"])  # one unit, two (outside the BMP), escaped as five
+def test_a_search_page_of_huge_results_is_one_message(letter: str) -> None:
+    """Paging reads the query back from the message carrying the buttons: a page must never be split."""
+    long = " ".join([f"volcano{letter * 30}"] * 170)  # a title of about 5,000 characters
+    names = tuple(Link(f"{letter * 90} {n}", f"https://s{n}.example/a") for n in range(20))
+    story = Story(1, long, long, "https://x.example/a", T, names)
+    snippet = " ".join(f"{MARK_START}{letter * 40}{MARK_END}" for _ in range(40))
+    query = parse_query(" ".join(f"since:{letter * 6}{n}" for n in range(40)) + " " + letter * MAX_QUERY, T)
+    page = SearchPage(query=query.describe(), hits=[SearchHit(story, snippet)] * 5, page=199, total=1000,
+                      per_page=5, capped=True, notes=query.problems)
+    rendered = render_search(page)
+    assert visible_length(rendered) <= MAX_MESSAGE and split_message(rendered) == [rendered]
+    assert check_html(rendered) is None and rendered.count("<b>") == rendered.count("</b>")
+    assert rendered.split("\n", 1)[0].endswith(" · page 199 of 200")
+    assert "more parts of the query ignored" in rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [("short", 10, "short"), ("exactly ten", 11, "exactly ten"), ("one two three four", 12, "one two…"),
+     ("abcdefghijklmnop", 6, "abcde…"), ("𠀀𠀀𠀀𠀀", 6, "𠀀𠀀…")],
+)
+def test_clip_counts_as_telegram_does_and_cuts_at_a_space(text: str, limit: int, expected: str) -> None:
+    assert clip(text, limit) == expected
 
 
 def test_render_search_shows_ignored_filters() -> None:

@@ -112,6 +112,13 @@ def test_parse_timezone_refuses_offsets_pointing_at_city_zones(value: str) -> No
         parse_timezone(value)
 
 
+@pytest.mark.parametrize(("value", "city"), [("EST", "America/New_York"), ("est", "America/New_York"),
+                                             ("MST", "America/Phoenix"), ("PST", "America/Los_Angeles")])
+def test_parse_timezone_refuses_clock_abbreviations_naming_a_city_zone(value: str, city: str) -> None:
+    with pytest.raises(InvalidArgument, match=f"^'{value}' is a clock abbreviation, not a time zone; .*{city}"):
+        parse_timezone(value)
+
+
 @pytest.mark.parametrize(("value", "expected"), [("CET", "CET"), ("cet", "CET"), ("japan", "Japan"), ("GMT+0", "GMT+0"),
                                                  ("etc/gmt0", "Etc/GMT0"), ("europe/kyiv", "Europe/Kyiv")])
 def test_parse_timezone_reads_every_iana_name_in_any_case(value: str, expected: str) -> None:
@@ -265,6 +272,10 @@ def test_format_local() -> None:
         (["08:00", "cet"], (time(8), "CET", ())),
         (["MET", "gala"], (None, "MET", ("gala",))),
         (["utc", "energy"], (None, "UTC", ("energy",))),
+        (["07:00", "US"], (time(7), None, ("US",))),
+        (["07:30", "Europe/Kyiv", "europe/kyiv"], (time(7, 30), KYIV, ())),
+        (["est", "energy"], (None, None, ("est", "energy"))),
+        (["WHO", "IT", "UN", '"US tariffs"'], (None, None, ("WHO", "IT", "un", "US tariffs"))),
         (['"' + "word " * 20 + '"'], (None, None, (" ".join(["word"] * 8),))),
     ],
 )
@@ -296,6 +307,16 @@ def test_parse_subscribe_args(args: list[str], expected: tuple[object, ...]) -> 
         (["07:30", "energy", "Z"], "^'z' has no word a story could be about"),
         (["07:60Z"], "'07:60' is not a time of day"),
         (['"of the"'], "'of the' has no word"),
+        (["07:00", "us"], "^'us' has no word a story could be about"),
+        (["07:30", "Europe/Kyiv", "Europe/London"], "^two time zones, Europe/Kyiv and Europe/London: give one$"),
+        (["CET", "energy", "08:00", "Japan"], "^two time zones, CET and Japan: give one$"),
+        (["07:30", "Z", "Europe/Kyiv"], "^two time zones, UTC and Europe/Kyiv"),
+        (["07:30", "EST"], "^'EST' is a clock abbreviation, not a time zone; use a city's zone name instead, such as "
+                           "America/New_York \\(it follows daylight saving\\)$"),
+        (["07:30", "pst"], "^'pst' is a clock abbreviation.*America/Los_Angeles"),
+        (["PDT", "energy"], "^'PDT' is a clock abbreviation.*America/Los_Angeles"),
+        (["07:30", "hst"], "^'hst' is a clock abbreviation.*Pacific/Honolulu"),
+        (["07:00", "Who"], "^'who' has no word a story could be about"),
     ],
 )
 def test_parse_subscribe_args_errors(args: list[str], match: str) -> None:

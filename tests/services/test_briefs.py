@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from news.models import Entry
+from news.errors import InvalidArgument
+from news.models import Briefing, Entry
 from services.container import Services
 from services.fetch import Fetcher
 from storage import sources, stories
@@ -56,3 +57,28 @@ async def test_words_the_archive_finds_everywhere_do_not_make_one_event(
     informed = await services.briefs.brief()
     assert len(alone.groups) < len(informed.groups)
     assert len(informed.groups) >= 5 and informed.story_count == len(TODAY)
+
+
+async def test_an_acronym_is_a_topic(services: Services, db: Database, clock: FakeClock) -> None:
+    await store(db, clock, [*TODAY, ("US imposes tariffs on Canadian steel", "Washington said on Tuesday.")], 2)
+    briefing = await services.briefs.brief(["US"])
+    assert [group.headline for group in briefing.groups] == ["US imposes tariffs on Canadian steel"]
+    with pytest.raises(InvalidArgument, match="a topic needs a word"):
+        await services.briefs.brief(["us"])
+
+
+async def test_a_brief_at_a_date_is_that_whole_day(services: Services, db: Database, clock: FakeClock) -> None:
+    """The clock says 20 Jan 18:00: stories of the 19th at noon, the 20th at noon and the 20th at 23:30."""
+    await store(db, clock, TODAY[:1], hours_ago=30)
+    await store(db, clock, TODAY[1:2], hours_ago=6)
+    await store(db, clock, TODAY[2:3], hours_ago=-5.5)
+    day = await services.briefs.brief(at=date(2026, 1, 20))
+    assert day.title == "Top stories · 20 Jan 2026"
+    assert _titles(day) == {title for title, _ in TODAY[1:3]}
+    assert _titles(await services.briefs.brief(at=date(2026, 1, 19))) == {TODAY[0][0]}
+    at_midnight = await services.briefs.brief(at=datetime(2026, 1, 20, tzinfo=UTC))  # a time: the day up to it
+    assert _titles(at_midnight) == {TODAY[0][0]}
+
+
+def _titles(briefing: Briefing) -> set[str]:
+    return {story.title for group in briefing.groups for story in group.stories}

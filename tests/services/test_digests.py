@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -210,6 +210,23 @@ async def test_a_day_without_stories_says_so(services: Services, clock: FakeCloc
     clock.advance(days=30)
     [message] = services.digests.render(await services.digests.preview(7))
     assert message == "<b>Daily digest · 19 Feb 2026</b>\n\nNo new stories today."
+
+
+async def test_a_topic_digest_without_matches_names_its_topics(services: Services) -> None:
+    await services.subscriptions.subscribe(17, ["volcano", '"climate change"'])
+    [message] = services.digests.render(await services.digests.preview(17))
+    assert message.endswith("\n\nNo new stories about &#x27;volcano, climate change&#x27; today.")
+    assert "· <i>volcano, climate change</i>" in message
+
+
+async def test_a_digest_for_a_date_is_that_whole_day(services: Services) -> None:
+    """The seeds' stories are of 20 Jan: a digest for that date has them; for 21 Jan, at its first minute, not."""
+    day = await services.digests.digest_for(date(2026, 1, 20))
+    assert day.title == "Daily digest · 20 Jan 2026" and day.story_count > 0
+    following = await services.digests.digest_for(date(2026, 1, 21))
+    assert following.title == "Daily digest · 21 Jan 2026" and following.story_count == 0
+    at_midnight = await services.digests.digest_for(datetime(2026, 1, 21, 0, 0, tzinfo=UTC))
+    assert at_midnight.story_count == day.story_count  # a time, as before: the day up to it
 
 
 async def test_a_preview_is_dated_on_the_chat_s_clock(services: Services) -> None:
