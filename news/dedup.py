@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from news.models import Entry
 from news.urls import content_key, is_web_url, normalize_url, title_key
 
-__all__ = ["TITLE_WINDOW", "Keyed", "Keys", "Known", "keyed", "match", "revised", "story_title"]
+__all__ = ["TITLE_WINDOW", "Keyed", "Keys", "Known", "filled", "keyed", "match", "story_title"]
 
 TITLE_WINDOW = timedelta(hours=24)
 
@@ -60,7 +60,9 @@ def keyed(entries: Sequence[Entry], scope: str, now: datetime) -> list[Keyed]:
 class Known:
     """Stories already stored (or new in this batch, ids below 0) by identity, URL key and title key with time.
 
-    own: this feed's stories with a GUID; listed: those of them under a GUID the batch lists.
+    own: this feed's stories with a GUID; listed: those of them under a GUID the batch lists; claimed: other feeds'
+    stories an item of this batch with a GUID joined (another of its items cannot join them too); empty: stored
+    stories without text.
     """
 
     ids: dict[str, int] = field(default_factory=dict)
@@ -69,6 +71,9 @@ class Known:
     contents: dict[int, str] = field(default_factory=dict)
     own: set[int] = field(default_factory=set)
     listed: set[int] = field(default_factory=set)
+    claimed: set[int] = field(default_factory=set)
+    empty: set[int] = field(default_factory=set)
+    renamed: dict[int, str] = field(default_factory=dict)  # stored stories whose feed now lists them under this GUID
 
     def find(self, keys: Keys, published: datetime) -> int | None:
         """The story an entry is, if known: by identity, else by URL or title (within TITLE_WINDOW)."""
@@ -81,9 +86,12 @@ class Known:
         return next((story_id for story_id in candidates if self._may_join(keys, story_id)), None)
 
     def _may_join(self, keys: Keys, story_id: int) -> bool:
-        """An entry with a GUID joins another of its feed's GUID stories only as its renamed twin."""
-        if not keys.guid or story_id not in self.own:
+        """An entry with a GUID joins another of its feed's GUID stories only as its renamed twin, and no story that
+        another item of its batch joined."""
+        if not keys.guid:
             return True
+        if story_id not in self.own:
+            return story_id not in self.claimed
         return story_id not in self.listed and self.contents.get(story_id) == keys.content
 
     def add(self, story_id: int, keys: Keys, published: datetime) -> None:
@@ -98,6 +106,8 @@ class Known:
         if keys.guid and (story_id < 0 or story_id in self.own):  # this feed's story, under this GUID now
             self.own.add(story_id)
             self.listed.add(story_id)
+        elif keys.guid:
+            self.claimed.add(story_id)
 
 
 def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int]]:
@@ -105,7 +115,10 @@ def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int
     pending: list[Keyed] = []
     refs: list[int] = []
     for entry, keys, published in entries:
+        listed_before = keys.identity in known.ids
         story_id = known.find(keys, published)
+        if story_id is not None and story_id > 0 and story_id in known.own and keys.guid and not listed_before:
+            known.renamed[story_id] = keys.identity or ""
         if story_id is None:
             if keys.url_key in known.urls:  # held by this feed's story with another GUID: the key stays with it
                 keys = replace(keys, url_key=None)
@@ -116,12 +129,14 @@ def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int
     return pending, refs
 
 
-def revised(known: Known, entries: Sequence[Keyed], refs: Sequence[int]) -> dict[int, Entry]:
-    """This feed's stored stories that an entry under the same GUID now tells otherwise (a corrected headline, a
-    body a half-written file had cut short), with the entry to store in their place."""
-    out: dict[int, Entry] = {}
+def filled(known: Known, entries: Sequence[Keyed], refs: Sequence[int]) -> dict[int, str]:
+    """Text for this feed's stored stories that have none (a first read of a half-written file, say), from the
+    entry under the same GUID and link that now has some. A stored text is never replaced: what a feed says later
+    may be a shorter teaser of an article fetched in full, or another item under a reused GUID."""
+    out: dict[int, str] = {}
     for (entry, keys, _), story_id in zip(entries, refs, strict=True):
-        same_item = keys.guid is not None and keys.identity is not None and known.ids.get(keys.identity) == story_id
-        if story_id > 0 and same_item and story_id in known.own and known.contents.get(story_id) != keys.content:
-            out[story_id] = entry
+        same_item = keys.identity is not None and known.ids.get(keys.identity) == story_id
+        same_link = keys.url_key is None or known.urls.get(keys.url_key) == story_id
+        if story_id in known.empty and story_id in known.own and same_item and same_link and entry.text.strip():
+            out[story_id] = entry.text
     return out

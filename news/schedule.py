@@ -128,22 +128,24 @@ def parse_subscribe_args(args: list[str]) -> tuple[time | None, str | None, tupl
     The topic 'all' (every story) must come alone; a topic with no word in it is refused."""
     at: time | None = None
     zone: str | None = None
-    named_zone: str | None = None  # the zone an argument names (a time's Z suffix is no second zone)
+    named_zone: str | None = None  # the zone an argument or a time's Z suffix names
     topics: list[str] = []
     after_time = False
     for position, arg in enumerate(args):
         quoted = len(arg) >= 2 and arg[0] == arg[-1] == '"'
         timed = not quoted and (looks_like_time(arg) or (position == 0 and bool(_BARE_NUMBER.match(arg))))
         timed = timed or (after_time and bool(_MERIDIEM.match(arg)))  # "08:00 pm"
+        named: str | None = None
         if timed:
-            at, utc = _time_argument(arg)
-            zone = utc or zone
-        elif not quoted and (named := _zone_argument(arg, after_time)) is not None:
+            at, named = _time_argument(arg)
+        elif (quoted or (named := _zone_argument(arg, after_time)) is None) and (
+            topic := _checked_topic(arg, quoted)
+        ) not in topics:
+            topics.append(topic)
+        if named is not None:
             if named_zone not in (None, named):
                 raise InvalidArgument(f"two time zones, {named_zone} and {named}: give one")
             zone = named_zone = named
-        elif (topic := _checked_topic(arg, quoted)) not in topics:
-            topics.append(topic)
         after_time = timed
     if len(topics) > MAX_TOPICS:
         raise InvalidArgument(f"at most {MAX_TOPICS} topics per subscription")

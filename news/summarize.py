@@ -24,6 +24,7 @@ _W_CAPITAL = 0.39  # per capitalised word
 _W_DIGIT = 0.5  # per number
 _TARGET_RATIO = 0.3  # expected summary length, as a share of all the input's words
 _CANDIDATE_DEPTH = 4  # only the first sentences of each report are candidates
+_READ_DEPTH = 12  # and only the first sentences of each report tell what the others share (a lead is shorter)
 _MAX_CANDIDATES = 20  # and of those (compressed variants included), the densest in likely bigrams
 
 
@@ -105,12 +106,12 @@ def _candidates(
 ) -> tuple[list[str], list[dict[Bigram, float]], list[dict[str, float]], list[int], list[int], float]:
     """Candidate units of a group summary with their bigram odds, features, lengths, source sentences and the
     target length."""
-    docs = [[strip_dateline(s, lead=i == 0) for i, s in enumerate(split_sentences(t))] for t in texts]
+    docs = [[strip_dateline(s, lead=i == 0) for i, s in enumerate(split_sentences(t)[:_READ_DEPTH])] for t in texts]
     toks = [[_tokens(s) for s in doc] for doc in docs]
     sets = [({b for s in doc for b in itertools.pairwise(s)}, {w for s in doc for w in s}) for doc in toks]
     content = [(bg, {w for w in vocab if w not in STOPWORDS}) for bg, vocab in sets]
     sentences = [(d, {w for w in s if w not in STOPWORDS}, len(s)) for d, doc in enumerate(toks) for s in doc]
-    reports = report_features(texts, toks, [bg for bg, _ in sets])
+    reports = report_features([" ".join(doc) for doc in docs], toks, [bg for bg, _ in sets])
     units: list[str] = []
     odds: list[dict[Bigram, float]] = []
     features: list[dict[str, float]] = []

@@ -106,8 +106,8 @@ class SourceService:
             twin = await source_repo.get_source_by_url(session, other) if other else None
         logger.info("added source %s (%s): %d new stories", source.id, feed_url, result.new)
         title = feed.title or source.name
-        return source, PollResult(source.id, source.name, result.new, result.duplicates, warning=feed.warning,
-                                  title=title, twin=twin)
+        return source, PollResult(source.id, source.name, result.new, result.duplicates, result.updated,
+                                  warning=feed.warning, title=title, twin=twin)
 
     async def _refuse_known(self, url: str) -> None:
         async with self.db.transaction() as session:

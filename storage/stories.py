@@ -17,10 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.dedup import TITLE_WINDOW, Keyed, Keys, Known, keyed, match, revised, story_title
+from news.dedup import TITLE_WINDOW, Keyed, Keys, Known, filled, keyed, match, story_title
 from news.errors import SourceNotFoundError
 from news.models import Entry, Link, Story
-from news.urls import CONTENT_CHARS, CONTENT_PREFIX, content_key, guid_scope, title_key
+from news.urls import CONTENT_CHARS, CONTENT_PREFIX, content_key, guid_scope
 from storage.models import SourceRow, StoryLinkRow, StoryRow
 
 
@@ -30,7 +30,7 @@ class StoreResult:
 
     new: int
     duplicates: int
-    updated: int = 0  # of the duplicates, this feed's own stories it now tells otherwise (stored anew)
+    updated: int = 0  # of the duplicates, this feed's stories stored without text that now have some
 
 
 def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]):  # type: ignore[no-untyped-def]
@@ -54,7 +54,8 @@ async def store_entries(
     entries_keyed = keyed(entries, scope, now)
     known = await _load_known(session, entries_keyed, source_id, scope)
     pending, refs = match(known, entries_keyed)
-    updated = await _revise(session, revised(known, entries_keyed, refs))
+    updated = await _fill(session, filled(known, entries_keyed, refs))
+    await _rename(session, known.renamed)
     ids, new = await _insert_stories(session, source_id, pending, now)
     stories = (ids[-ref - 1] if ref < 0 else ref for ref in refs)
     links = {story_id: entry.url for story_id, (entry, _, _) in zip(stories, entries_keyed, strict=True)}
@@ -62,14 +63,17 @@ async def store_entries(
     return StoreResult(new=new, duplicates=len(entries) - new, updated=updated)
 
 
-async def _revise(session: AsyncSession, revisions: dict[int, Entry]) -> int:
-    """Store a feed's corrected title and text over its stories'; a text now empty leaves the stored one."""
-    for story_id, entry in revisions.items():
-        values: dict[str, Any] = {"title": story_title(entry), "title_key": title_key(entry.title)}
-        if entry.text.strip():
-            values["text"] = entry.text
-        await session.execute(update(StoryRow).where(StoryRow.id == story_id).values(**values))
-    return len(revisions)
+async def _fill(session: AsyncSession, texts: dict[int, str]) -> int:
+    """Give stories stored without text the text their feed now has (news.dedup.filled)."""
+    for story_id, text in texts.items():
+        await session.execute(update(StoryRow).where(StoryRow.id == story_id, StoryRow.text == "").values(text=text))
+    return len(texts)
+
+
+async def _rename(session: AsyncSession, identities: dict[int, str]) -> None:
+    """Store the GUID a feed now lists a story under (news.dedup: a renamed GUID), so that it is known by it."""
+    for story_id, identity in identities.items():
+        await session.execute(update(StoryRow).where(StoryRow.id == story_id).values(guid=identity))
 
 
 async def new_entries(session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime) -> list[Entry]:
@@ -159,6 +163,8 @@ async def _load_known(
             if tkey and published >= earliest:
                 known.titles[tkey].append((story_id, published))
             known.contents[story_id] = content_key(title, text or "")
+            if not (text or "").strip():
+                known.empty.add(story_id)
     known.listed = {known.ids[key] for key in identities if key in known.ids}
     return known
 

@@ -28,6 +28,7 @@ def _stored(scope: str, entries: list[Entry], *, own: bool) -> Known:
     for story_id, (_, keys, published) in enumerate(keyed(entries, scope, NOW), start=101):
         known.add(story_id, keys, published)
     known.own = set(range(101, 101 + len(entries))) if own else set()
+    known.listed, known.claimed = set(), set()  # as loaded from the database, before a batch
     return known
 
 
@@ -44,13 +45,14 @@ def test_a_feeds_items_with_different_guids_are_different_stories() -> None:
 
 def test_another_feed_carrying_the_same_story_joins_it_by_url_or_title() -> None:
     first = _entry("a-7", "https://paper.example/storm?utm_source=rss", "Storm floods Millbrook town")
-    known = _stored(FEED, [first], own=False)
-    again = [
-        _entry("7", "https://paper.example/storm", "A different headline"),
-        _entry("x", "https://mirror.example/x", "Storm floods Millbrook town", hours_ago=3),
-        _entry("y", "https://mirror.example/y", "Storm floods Millbrook town", hours_ago=30),
-    ]
-    assert _refs(OTHER, again, known) == [101, 101, -1]
+    by_url = _entry("7", "https://paper.example/storm", "A different headline")
+    by_title = _entry("x", "https://mirror.example/x", "Storm floods Millbrook town", hours_ago=3)
+    too_late = _entry("y", "https://mirror.example/y", "Storm floods Millbrook town", hours_ago=30)
+    assert _refs(OTHER, [by_url], _stored(FEED, [first], own=False)) == [101]
+    assert _refs(OTHER, [by_title], _stored(FEED, [first], own=False)) == [101]
+    assert _refs(OTHER, [too_late], _stored(FEED, [first], own=False)) == [-1]
+    # two items of one feed are two stories: the second of a batch cannot join the story the first joined
+    assert _refs(OTHER, [by_url, by_title], _stored(FEED, [first], own=False)) == [101, -1]
 
 
 def test_the_same_guid_in_two_feeds_is_two_stories() -> None:

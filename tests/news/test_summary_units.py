@@ -70,3 +70,14 @@ def test_a_unit_the_other_reports_share_is_raised_above_one_they_do_not() -> Non
         return unit_shift(features | {"doc_lead_share": 0.0, "doc_first_share": 0.0, "doc_said": 0.0})
 
     assert shift(shared) > shift(alone)
+
+
+def test_only_a_reports_opening_sentences_are_read() -> None:
+    """Long reports (articles fetched in full) cost no more than their leads: what follows the twelfth sentence
+    changes nothing."""
+    filler = " ".join(f"Paragraph {index} adds detail about the recovery of the town." for index in range(12))
+    long_reports = [f"{report} {filler}" for report in REPORTS]
+    tail = " The recovery of the town will take months, the mayor of Millbrook said."
+    longer = [report + tail for report in long_reports]
+    assert summarize._candidates(long_reports) == summarize._candidates(longer)
+    assert summarize.summarize_group(long_reports, 2) == summarize.summarize_group(longer, 2)
