@@ -12,6 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from news._linkage import average_linkage
+from news._places import apart_by_place, places
 from news._semantic import semantic_edges
 from news.nlp import STOPWORDS, is_title_case, stem, terms, words
 
@@ -128,7 +129,8 @@ def _lexical_similarity(
     docs = [_doc_terms(t, x, names) for t, x in zip(titles, leads, strict=True)]
     docs += [_doc_terms(t, _lead(x) if any(leads) else "", names) for t, x in background]
     mat, idf = _counts(docs)
-    return _self_similarity(_scaled_rows(mat[: len(titles)], np.sqrt(idf), _LENGTH_NORM))
+    sim = _self_similarity(_scaled_rows(mat[: len(titles)], np.sqrt(idf), _LENGTH_NORM))
+    return apart_by_place(sim, [places(title) for title in titles])
 
 
 def _edges(sim: sparse.csr_matrix, hub: float, hub_k: int) -> sparse.coo_matrix:

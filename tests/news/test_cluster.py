@@ -37,6 +37,14 @@ def test_seed_greenland_headlines_form_one_group() -> None:
     assert labels[KOREA_CHIPS] != labels[GREENLAND[0]]
 
 
+def test_seed_headlines_group_as_a_reader_would() -> None:
+    """Greenland and the peace board are the only events reported twice or more; Syria and Kyiv ('attack'), Iran,
+    Japan and Minnesota ('amid', 'possible', 'protests'), El Salvador and Guatemala ('prison') stand alone."""
+    labels = group_headlines(SEEDS)
+    groups = [{i for i, label in enumerate(labels) if label == value} for value in set(labels)]
+    assert sorted(sorted(group) for group in groups if len(group) > 1) == [GREENLAND, PEACE_BOARD]
+
+
 def test_seed_peace_board_headlines_form_one_group() -> None:
     labels = group_headlines(SEEDS)
     assert labels[PEACE_BOARD[0]] == labels[PEACE_BOARD[1]]
