@@ -74,6 +74,7 @@ class Known:
     claimed: set[int] = field(default_factory=set)
     empty: set[int] = field(default_factory=set)
     renamed: dict[int, str] = field(default_factory=dict)  # stored stories whose feed now lists them under this GUID
+    links: dict[int, str | None] = field(default_factory=dict)  # stored stories' URL keys
 
     def find(self, keys: Keys, published: datetime) -> int | None:
         """The story an entry is, if known: by identity, else by URL or title (within TITLE_WINDOW)."""
@@ -111,10 +112,15 @@ class Known:
 
 
 def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int]]:
-    """The new stories, and each entry's story: a known id, or -n for the n-th new one."""
+    """The new stories, and each entry's story: a known id, or -n for the n-th new one.
+
+    Entries known by their GUID or link go first: one that joined another feed's story by its link keeps it, and
+    another item of the batch under the same headline does not take it."""
     pending: list[Keyed] = []
-    refs: list[int] = []
-    for entry, keys, published in entries:
+    refs = [0] * len(entries)
+    first = sorted(range(len(entries)), key=lambda i: not _known_by_key(known, entries[i][1]))
+    for index in first:
+        entry, keys, published = entries[index]
         listed_before = keys.identity in known.ids
         story_id = known.find(keys, published)
         if story_id is not None and story_id > 0 and story_id in known.own and keys.guid and not listed_before:
@@ -125,8 +131,13 @@ def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int
             pending.append((entry, keys, published))
             story_id = -len(pending)
         known.add(story_id, keys, published)
-        refs.append(story_id)
+        refs[index] = story_id
     return pending, refs
+
+
+def _known_by_key(known: Known, keys: Keys) -> bool:
+    """Whether an entry's GUID or link is known (not only its headline)."""
+    return bool(keys.identity and keys.identity in known.ids) or bool(keys.url_key and keys.url_key in known.urls)
 
 
 def filled(known: Known, entries: Sequence[Keyed], refs: Sequence[int]) -> dict[int, str]:
@@ -136,7 +147,7 @@ def filled(known: Known, entries: Sequence[Keyed], refs: Sequence[int]) -> dict[
     out: dict[int, str] = {}
     for (entry, keys, _), story_id in zip(entries, refs, strict=True):
         same_item = keys.identity is not None and known.ids.get(keys.identity) == story_id
-        same_link = keys.url_key is None or known.urls.get(keys.url_key) == story_id
+        same_link = keys.url_key is None or known.links.get(story_id) == keys.url_key
         if story_id in known.empty and story_id in known.own and same_item and same_link and entry.text.strip():
             out[story_id] = entry.text
     return out

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from news.dedup import TITLE_WINDOW, Keyed, Keys, Known, filled, keyed, match, story_title
 from news.errors import SourceNotFoundError
@@ -65,15 +66,20 @@ async def store_entries(
 
 async def _fill(session: AsyncSession, texts: dict[int, str]) -> int:
     """Give stories stored without text the text their feed now has (news.dedup.filled)."""
+    filled = 0
     for story_id, text in texts.items():
-        await session.execute(update(StoryRow).where(StoryRow.id == story_id, StoryRow.text == "").values(text=text))
-    return len(texts)
+        blank = func.trim(StoryRow.text) == ""
+        result = await session.execute(update(StoryRow).where(StoryRow.id == story_id, blank).values(text=text))
+        filled += result.rowcount or 0  # type: ignore[attr-defined]
+    return filled
 
 
 async def _rename(session: AsyncSession, identities: dict[int, str]) -> None:
     """Store the GUID a feed now lists a story under (news.dedup: a renamed GUID), so that it is known by it."""
-    for story_id, identity in identities.items():
-        await session.execute(update(StoryRow).where(StoryRow.id == story_id).values(guid=identity))
+    for story_id, identity in identities.items():  # unless another writer has stored that GUID meanwhile
+        other = aliased(StoryRow)
+        taken = exists().where(other.guid == identity)
+        await session.execute(update(StoryRow).where(StoryRow.id == story_id, ~taken).values(guid=identity))
 
 
 async def new_entries(session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime) -> list[Entry]:
@@ -163,6 +169,7 @@ async def _load_known(
             if tkey and published >= earliest:
                 known.titles[tkey].append((story_id, published))
             known.contents[story_id] = content_key(title, text or "")
+            known.links[story_id] = url_key
             if not (text or "").strip():
                 known.empty.add(story_id)
     known.listed = {known.ids[key] for key in identities if key in known.ids}

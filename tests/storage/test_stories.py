@@ -282,3 +282,25 @@ async def test_a_renamed_guid_is_kept_so_a_later_change_of_the_item_stays_one_st
     changed = entry(storm + " and a third", "https://r.example/storm", "new-1", text="Now a third night.")
     assert await store(db, feed, [changed]) == (0, 1)
     assert len(await stored(db)) == 1
+
+
+async def test_a_reused_guid_under_another_link_never_fills_a_story(db: Database) -> None:
+    feed = await add(db, "https://a.example/rss", "A")
+    await store(db, feed, [entry("Volcano erupts near Grindavik", "https://a.example/volcano", "v-1", text="")])
+    async with db.transaction() as session:
+        reused = entry("Council passes the budget", "https://a.example/budget", "v-1", text="The council voted 7-2.")
+        result = await stories.store_entries(session, feed, [reused], NOW)
+    assert result.updated == 0
+    assert await stored(db) == [("Volcano erupts near Grindavik", "https://a.example/volcano", "")]
+
+
+async def test_an_item_that_joined_another_feeds_story_by_its_link_keeps_it_whatever_the_order(db: Database) -> None:
+    b, a = await add(db, "https://b.example/rss", "B"), await add(db, "https://a.example/rss", "A")
+    storm = "Storm floods Millbrook town overnight"
+    assert await store(db, b, [entry(storm, "https://b.example/storm", "b1")]) == (1, 0)
+    linked = entry(storm, "https://b.example/storm?utm_source=a", "a1")
+    assert await store(db, a, [linked]) == (0, 1)
+    # a second item under the same headline, listed first: the linked item keeps the story, the other is new
+    assert await store(db, a, [entry(storm, "https://a.example/live", "a2"), linked]) == (1, 1)
+    assert await stored(db) == [(storm, "https://b.example/storm", f"{storm}. Body text."),
+                                (storm, "https://a.example/live", f"{storm}. Body text.")]
