@@ -10,6 +10,7 @@ Alaska). Two headlines that both name places and share none are about different 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,6 +29,7 @@ def _keys() -> dict[str, frozenset[str]]:
         counted = frozenset({country, *([linked[country]] if country in linked else []), *_within(country)})
         keys.update({name: counted for name in (country, *names) if "(" not in name})
     keys.update({state: frozenset({state}) for state in US_STATES})
+    keys["georgia"] = frozenset({"georgia", "georgia (country)"})  # the state or the country: either may be meant
     keys.update({city: frozenset({state}) for state, cities in US_CITIES.items() for city in cities})
     keys.update({phrase: frozenset() for phrase in NO_PLACE})
     return keys
@@ -36,13 +38,15 @@ def _keys() -> dict[str, frozenset[str]]:
 def _within(region: str) -> list[str]:
     """The country a region also counts as, with that country's linked key."""
     country = WITHIN.get(region)
-    return [country] if country else []
+    linked = [f"{group[0]}+" for group in LINKED if country in group]
+    return [country, *linked] if country else []
 
 
 _KEYS = _keys()
 _LONGEST = max(name.count(" ") + 1 for name in _KEYS)
 _WORDS = 4  # 256 bits of places per headline
 _CHUNK = 1 << 20
+_BREAK = re.compile(r"[:;,—–]")
 _TOKEN = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?", re.UNICODE)
 
 
@@ -52,14 +56,27 @@ def _capitalised(token: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    """Lower-cased words that may be part of a place name ("" for others); hyphenated compounds that are no name
-    are split (Russia-Ukraine), possessives dropped."""
+    """Lower-cased, unaccented words that may be part of a place name ("" for others, and between words a name
+    cannot span: after a possessive, at a colon, comma, semicolon or dash); hyphenated compounds that are no name
+    are split (Russia-Ukraine)."""
     tokens: list[str] = []
-    for token in _TOKEN.findall(text):
-        token = token.removesuffix("'s").removesuffix("’s")
+    last = 0
+    for match in _TOKEN.finditer(_unaccented(text)):
+        if _BREAK.search(text, last, match.start()):
+            tokens.append("")
+        token, last = match.group(), match.end()
+        possessive = token[-2:].lower() in ("'s", "’s")
+        token = token[:-2] if possessive else token
         parts = [token] if "-" not in token or token.lower() in _KEYS else token.split("-")
         tokens += [part.lower() if _capitalised(part) else "" for part in parts]
+        tokens += [""] if possessive else []
     return tokens
+
+
+def _unaccented(text: str) -> str:
+    """The text with accents dropped, as long as the original (Türkiye, São Paulo)."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return folded if len(folded) == len(text) else text
 
 
 def places(text: str) -> frozenset[str]:

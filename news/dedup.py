@@ -132,7 +132,14 @@ def match(known: Known, entries: Sequence[Keyed]) -> tuple[list[Keyed], list[int
             story_id = -len(pending)
         known.add(story_id, keys, published)
         refs[index] = story_id
-    return pending, refs
+    return _in_input_order(pending, refs)
+
+
+def _in_input_order(pending: list[Keyed], refs: list[int]) -> tuple[list[Keyed], list[int]]:
+    """The new stories numbered in the order the feed lists them (the order they are stored in)."""
+    order = list(dict.fromkeys(-ref for ref in refs if ref < 0))  # by each new story's first entry
+    number = {old: new for new, old in enumerate(order, start=1)}
+    return [pending[old - 1] for old in order], [-number[-ref] if ref < 0 else ref for ref in refs]
 
 
 def _known_by_key(known: Known, keys: Keys) -> bool:
@@ -147,7 +154,7 @@ def filled(known: Known, entries: Sequence[Keyed], refs: Sequence[int]) -> dict[
     out: dict[int, str] = {}
     for (entry, keys, _), story_id in zip(entries, refs, strict=True):
         same_item = keys.identity is not None and known.ids.get(keys.identity) == story_id
-        same_link = keys.url_key is None or known.links.get(story_id) == keys.url_key
+        same_link = keys.url_key is None or known.links.get(story_id) in (None, keys.url_key)
         if story_id in known.empty and story_id in known.own and same_item and same_link and entry.text.strip():
             out[story_id] = entry.text
     return out

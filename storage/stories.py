@@ -68,8 +68,8 @@ async def _fill(session: AsyncSession, texts: dict[int, str]) -> int:
     """Give stories stored without text the text their feed now has (news.dedup.filled)."""
     filled = 0
     for story_id, text in texts.items():
-        blank = func.trim(StoryRow.text) == ""
-        result = await session.execute(update(StoryRow).where(StoryRow.id == story_id, blank).values(text=text))
+        blank = and_(StoryRow.id == story_id, StoryRow.text == "")
+        result = await session.execute(update(StoryRow).where(blank).values(text=text))
         filled += result.rowcount or 0  # type: ignore[attr-defined]
     return filled
 
@@ -170,7 +170,7 @@ async def _load_known(
                 known.titles[tkey].append((story_id, published))
             known.contents[story_id] = content_key(title, text or "")
             known.links[story_id] = url_key
-            if not (text or "").strip():
+            if not text:
                 known.empty.add(story_id)
     known.listed = {known.ids[key] for key in identities if key in known.ids}
     return known

@@ -72,3 +72,16 @@ def test_a_feed_that_renamed_a_guid_does_not_store_the_story_twice() -> None:
     assert _refs(FEED, [_entry("new-7", *story)], _stored(FEED, [_entry("old-7", *story)], own=True)) == [101]
     both = [_entry("old-7", *story), _entry("new-7", *story)]  # both listed: two items, not a rename
     assert _refs(FEED, both, _stored(FEED, [_entry("old-7", *story)], own=True)) == [101, -1]
+
+
+def test_new_stories_are_numbered_in_the_order_the_feed_lists_them() -> None:
+    """An entry known by its link is matched first, but new stories keep the feed's order (they are stored so)."""
+    known = _stored(FEED, [_entry("g1", "https://paper.example/x", "Own story under the link", "Old text.")], own=True)
+    batch = [
+        _entry("n1", "https://paper.example/new", "Brand new first"),
+        _entry("g2", "https://paper.example/x", "Other under the same link", "Different text."),
+        _entry("g1", "https://paper.example/x", "Own story under the link", "Old text."),
+    ]
+    pending, refs = match(known, keyed(batch, FEED, NOW))
+    assert refs == [-1, -2, 101]
+    assert [entry.title for entry, _, _ in pending] == ["Brand new first", "Other under the same link"]

@@ -26,6 +26,11 @@ from news.cluster import group_headlines
         ("UK and uk: only the capitals are the country", {"united kingdom"}),
         ("a turkey sandwich, china plates and a jordan shoe", set()),
         ("U.S. and American officials meet in Washington", set()),  # the US is left out: it is beside every event
+        ("Shooting near New York's Times Square", {"new york"}),  # a name never runs on past a possessive
+        ("Turkey: day of mourning after the quake", {"turkey"}),
+        ("Türkiye and São Paulo", {"turkey", "brazil"}),
+        ("KYIV'S MAYOR WARNS", {"ukraine", "russia+"}),
+        ("Georgia protests turn violent", {"georgia", "georgia (country)"}),  # the state or the country
         ("", set()),
     ],
 )

@@ -304,3 +304,13 @@ async def test_an_item_that_joined_another_feeds_story_by_its_link_keeps_it_what
     assert await store(db, a, [entry(storm, "https://a.example/live", "a2"), linked]) == (1, 1)
     assert await stored(db) == [(storm, "https://b.example/storm", f"{storm}. Body text."),
                                 (storm, "https://a.example/live", f"{storm}. Body text.")]
+
+
+async def test_a_story_stored_without_text_or_link_gets_its_text_later(db: Database) -> None:
+    feed = await add(db, "https://a.example/rss", "A")
+    await store(db, feed, [entry("Volcano erupts near Grindavik", None, "v-1", text="")])
+    async with db.transaction() as session:
+        later = entry("Volcano erupts near Grindavik", "https://a.example/volcano", "v-1", text="Lava flows.")
+        result = await stories.store_entries(session, feed, [later], NOW)
+    assert result.updated == 1
+    assert await stored(db) == [("Volcano erupts near Grindavik", None, "Lava flows.")]
