@@ -6,6 +6,7 @@ feeds); this module loads the candidates it needs and stores the outcome.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -39,6 +41,7 @@ def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]): 
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
+logger = logging.getLogger(__name__)
 _CHUNK = 500
 
 
@@ -76,10 +79,18 @@ async def _fill(session: AsyncSession, texts: dict[int, str]) -> int:
 
 async def _rename(session: AsyncSession, identities: dict[int, str]) -> None:
     """Store the GUID a feed now lists a story under (news.dedup: a renamed GUID), so that it is known by it."""
+    postgres = session.get_bind().dialect.name == "postgresql"
     for story_id, identity in identities.items():  # unless another writer has stored that GUID meanwhile
         other = aliased(StoryRow)
-        taken = exists().where(other.guid == identity)
-        await session.execute(update(StoryRow).where(StoryRow.id == story_id, ~taken).values(guid=identity))
+        statement = update(StoryRow).where(StoryRow.id == story_id, ~exists().where(other.guid == identity))
+        if not postgres:  # SQLite writers take turns: no other can hold an uncommitted GUID
+            await session.execute(statement.values(guid=identity))
+            continue
+        try:
+            async with session.begin_nested():  # another process's uncommitted GUID shows only at the unique index
+                await session.execute(statement.values(guid=identity))
+        except IntegrityError:
+            logger.info("story %s keeps its GUID: another writer stored %s", story_id, identity)
 
 
 async def new_entries(session: AsyncSession, source_id: int, entries: Sequence[Entry], now: datetime) -> list[Entry]:
