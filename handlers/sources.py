@@ -17,14 +17,7 @@ from news.errors import NewsbotError
 from news.health import SWITCH, parse_source_id
 from news.messages import split_message
 from news.opml import MAX_OPML_BYTES
-from news.render_sources import (
-    export_left_out,
-    pause_change,
-    render_alert,
-    render_change,
-    render_import,
-    render_stats,
-)
+from news.render_sources import pause_change, render_alert, render_change, render_export, render_import, render_stats
 from services.sources import PollResult
 
 logger = logging.getLogger(__name__)
@@ -98,13 +91,12 @@ async def export(update: Update, context: BotContext) -> None:
     if message is None:
         return
     exported = await context.services.sources.export_opml()
-    left_out = f"{export_left_out(exported.left_out)}." if exported.left_out else ""
+    answer = render_export(exported.written, exported.left_out)
     if not exported.written:
-        await reply(update, escape(f"Nothing to export: {left_out}" if left_out else "There are no sources yet."))
+        await reply(update, answer)
         return
     document = InputFile(io.BytesIO(exported.data), filename="newsbot-sources.opml")
-    caption = f"Your sources as OPML; other feed readers can import it. {left_out}".strip()
-    await message.reply_document(document, caption=escape(caption))
+    await message.reply_document(document, caption=answer)
 
 
 @admin_only

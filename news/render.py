@@ -43,6 +43,11 @@ def empty_brief(topic: str, day: str = "") -> str:
     return f"No stories about '{topic}' {day or 'today'}." if topic else f"No stories {day or 'in the last day yet'}."
 
 
+def empty_digest(topics: str | None) -> str:
+    """What a digest says when nothing matched, naming its topics as a brief does."""
+    return f"No new stories about '{topics}' today." if topics else "No new stories today."
+
+
 def _render_group(index: int, group: StoryGroup) -> str:
     sources = source_count(group)
     reports = len(group.stories)

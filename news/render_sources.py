@@ -156,6 +156,14 @@ def export_left_out(left_out: int) -> str:
     return f"{left_out} file source{'' if left_out == 1 else 's'} left out (OPML carries feed URLs only)"
 
 
+def render_export(written: int, left_out: int) -> str:
+    """The /export answer: the caption of the OPML file, or, when it would hold no source, why there is none."""
+    left = f" {export_left_out(left_out)}." if left_out else ""
+    if not written:
+        return escape(f"Nothing to export:{left}" if left_out else "There are no sources yet.")
+    return escape(f"Your sources as OPML; other feed readers can import it.{left}")
+
+
 def render_alert(source_id: int, name: str, alert: str, error: str | None) -> str:
     """The message admins get when a source keeps failing, or reads again."""
     if alert == "recovered":

@@ -22,9 +22,12 @@ PER_PAGE = 5
 MAX_PAGE = 200
 
 
-def whole_day(day: date) -> tuple[datetime, datetime]:
-    """A UTC calendar day as briefing_until reads it: from its first second to its last, both included."""
-    start = datetime.combine(day, time(), tzinfo=UTC)
+def window(at: datetime | date) -> tuple[datetime | None, datetime]:
+    """Where a brief as of `at` starts and ends, as briefing_until reads them: a date is its whole UTC day, from its
+    first second to its last; an instant ends the day before it (start None)."""
+    if isinstance(at, datetime):
+        return None, at
+    start = datetime.combine(at, time(), tzinfo=UTC)
     return start, start + timedelta(days=1, seconds=-1)
 
 
@@ -43,9 +46,8 @@ class BriefService:
         InvalidArgument for topics with no word in them (such as emoji), which would otherwise match every story."""
         if topics and not any(topic_terms(topic) for topic in topics):
             raise InvalidArgument("a topic needs a word, such as: greenland")
-        since, until = whole_day(at) if isinstance(at, date) and not isinstance(at, datetime) else (None, at)
-        now = until or self.clock()
-        return await self.briefing_until(now, topics, title=f"Top stories · {now:%d %b %Y}", since=since)
+        since, until = window(at if at is not None else self.clock())
+        return await self.briefing_until(until, topics, title=f"Top stories · {until:%d %b %Y}", since=since)
 
     async def briefing_until(
         self, until: datetime, topics: Sequence[str] = (), *, title: str, since: datetime | None = None

@@ -14,9 +14,9 @@ from typing import Any
 from news.errors import DeliveryError
 from news.messages import split_message
 from news.models import Briefing
-from news.render import render_briefing
+from news.render import empty_digest, render_briefing
 from news.schedule import digest_day
-from services.briefs import BriefService, whole_day
+from services.briefs import BriefService, window
 from services.clock import Clock
 from storage import deliveries
 from storage import subscriptions as subscription_repo
@@ -29,14 +29,6 @@ logger = logging.getLogger(__name__)
 # when the message was not delivered.
 Mark = Callable[[bool], None]
 Sender = Callable[[int, str, Mark], Awaitable[None]]
-EMPTY_DIGEST = "No new stories today."
-
-
-def empty_digest(topics: str | None) -> str:
-    """What a digest says when nothing matched, naming its topics as /brief does."""
-    return f"No new stories about '{topics}' today." if topics else EMPTY_DIGEST
-
-
 @dataclass(slots=True)
 class DeliveryReport:
     """What one run delivered, and which chats need an admin's attention."""
@@ -113,12 +105,9 @@ class DigestService:
         self, until: datetime | date, topics: tuple[str, ...] = (), day: date | None = None
     ) -> Briefing:
         """The digest of the day ending at `until`, or of the whole UTC day `until` names when it is a date."""
-        since = None
-        if not isinstance(until, datetime):
-            day = day or until
-            since, until = whole_day(until)
-        title = f"Daily digest · {(day or until.date()):%d %b %Y}"
-        return await self.briefs.briefing_until(until, topics, title=title, since=since)
+        since, end = window(until)
+        title = f"Daily digest · {(day or end.date()):%d %b %Y}"
+        return await self.briefs.briefing_until(end, topics, title=title, since=since)
 
     def render(self, briefing: Briefing) -> list[str]:
         """A digest as Telegram messages, split at paragraph boundaries."""

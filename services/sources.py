@@ -40,7 +40,7 @@ class PollResult:
     name: str
     new: int = 0
     duplicates: int = 0
-    updated: int = 0  # of the duplicates, this source's stories it now tells otherwise
+    updated: int = 0  # of the duplicates, this source's stories stored without text that now have some
     error: str | None = None
     warning: str | None = None
     alert: str | None = None

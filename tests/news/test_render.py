@@ -22,7 +22,14 @@ from news.render import (
     render_search,
     render_subscription,
 )
-from news.render_sources import CommandNames, pause_change, render_change, render_import, render_source_list
+from news.render_sources import (
+    CommandNames,
+    pause_change,
+    render_change,
+    render_export,
+    render_import,
+    render_source_list,
+)
 from tests.botapi import check_html
 
 T = datetime(2026, 1, 20, 15, 0, tzinfo=UTC)
@@ -325,3 +332,17 @@ def test_story_counts_are_singular_or_plural(count: int, words: str) -> None:
     report = ImportReport()
     report.added.append((source, count))
     assert render_import(report).endswith(f"Wire</a>: {words}")
+
+
+@pytest.mark.parametrize(
+    ("written", "left_out", "answer"),
+    [
+        (3, 0, "Your sources as OPML; other feed readers can import it."),
+        (3, 1, "Your sources as OPML; other feed readers can import it. 1 file source left out (OPML carries feed "
+               "URLs only)."),
+        (0, 2, "Nothing to export: 2 file sources left out (OPML carries feed URLs only)."),
+        (0, 0, "There are no sources yet."),
+    ],
+)
+def test_render_export_says_what_the_file_holds_and_leaves_out(written: int, left_out: int, answer: str) -> None:
+    assert render_export(written, left_out) == answer
