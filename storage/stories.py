@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,9 @@ from news.models import Entry, Link, Story
 from news.urls import CONTENT_CHARS, CONTENT_PREFIX, content_key, guid_scope
 from storage.models import SourceRow, StoryLinkRow, StoryRow
 
+logger = logging.getLogger(__name__)
+_CHUNK = 500
+
 
 @dataclass(frozen=True, slots=True)
 class StoreResult:
@@ -39,12 +43,6 @@ class StoreResult:
 def _insert(session: AsyncSession, table: type[StoryRow] | type[StoryLinkRow]):  # type: ignore[no-untyped-def]
     dialect = session.get_bind().dialect.name
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-
-
-logger = logging.getLogger(__name__)
-_CHUNK = 500
-
-
 
 
 async def store_entries(
@@ -69,25 +67,24 @@ async def store_entries(
 
 async def _fill(session: AsyncSession, texts: dict[int, str]) -> int:
     """Give stories stored without text the text their feed now has (news.dedup.filled)."""
-    filled = 0
+    written = 0
     for story_id, text in texts.items():
         blank = and_(StoryRow.id == story_id, StoryRow.text == "")
         result = await session.execute(update(StoryRow).where(blank).values(text=text))
-        filled += result.rowcount or 0  # type: ignore[attr-defined]
-    return filled
+        written += result.rowcount or 0  # type: ignore[attr-defined]
+    return written
 
 
 async def _rename(session: AsyncSession, identities: dict[int, str]) -> None:
     """Store the GUID a feed now lists a story under (news.dedup: a renamed GUID), so that it is known by it."""
+    # On PostgreSQL another process's uncommitted GUID shows only at the unique index: a savepoint keeps the batch.
+    # SQLite writers take turns, so no other can hold one.
     postgres = session.get_bind().dialect.name == "postgresql"
     for story_id, identity in identities.items():  # unless another writer has stored that GUID meanwhile
         other = aliased(StoryRow)
         statement = update(StoryRow).where(StoryRow.id == story_id, ~exists().where(other.guid == identity))
-        if not postgres:  # SQLite writers take turns: no other can hold an uncommitted GUID
-            await session.execute(statement.values(guid=identity))
-            continue
         try:
-            async with session.begin_nested():  # another process's uncommitted GUID shows only at the unique index
+            async with session.begin_nested() if postgres else nullcontext():
                 await session.execute(statement.values(guid=identity))
         except IntegrityError:
             logger.info("story %s keeps its GUID: another writer stored %s", story_id, identity)
